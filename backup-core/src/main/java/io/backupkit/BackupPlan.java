@@ -1,0 +1,542 @@
+package io.backupkit;
+
+import io.backupkit.internal.BackupEngine;
+import io.backupkit.internal.Glob;
+import io.backupkit.internal.Providers;
+import io.backupkit.internal.RestoreEngine;
+import io.backupkit.internal.SnapshotStore;
+import io.backupkit.internal.Verifier;
+import io.backupkit.spi.Archiver;
+import io.backupkit.spi.RetentionPolicy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to back up, where, and how: the one entry point of BackupKit. Immutable, thread-safe and reusable; derive a
+ * changed copy with {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * BackupPlan plan = BackupPlan.builder()
+ *     .source("/var/lib/plexmediaserver/Library/Application Support/Plex Media Server")
+ *     .destination("/mnt/nas/backups/plex")
+ *     .archiver("zip")
+ *     .exclude("Logs/**", "Crash Reports/**", "**}{@code /*.bif")
+ *     .retention(RetentionPolicies.keepLast(7))
+ *     .build();
+ * BackupResult backup = plan.backup();
+ * VerifyResult check = plan.verify(backup.snapshotId());
+ * RestoreResult restore = plan.restore(RestoreRequest.latest().target("/tmp/restored"));
+ * }</pre>
+ *
+ * <p>Only one run at a time may use a destination: a run that finds another run's lock fails with
+ * {@link DestinationLockedException}.
+ */
+public final class BackupPlan {
+
+    private final Path source;
+    private final Path destination;
+    private final Archiver archiver;
+    private final String archiverId;
+    private final Map<String, String> archiverOptions;
+    private final List<String> excludes;
+    private final List<String> special;
+    private final RetentionPolicy retention;
+    private final ProgressListener listener;
+    private final ClassLoader classLoader;
+    private final boolean dryRun;
+
+    private BackupPlan(Builder b, Archiver archiver) {
+        this.source = b.source;
+        this.destination = b.destination;
+        this.archiver = archiver;
+        this.archiverId = b.archiverId;
+        this.archiverOptions = Map.copyOf(b.archiverOptions);
+        this.excludes = List.copyOf(b.excludes);
+        this.special = List.copyOf(b.special);
+        this.retention = b.retention;
+        this.listener = b.listener;
+        this.classLoader = b.classLoader;
+        this.dryRun = b.dryRun;
+    }
+
+    /**
+     * @return a new builder with every default
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @return a builder holding this plan's settings, to derive a changed copy
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.source = source;
+        b.destination = destination;
+        b.archiverId = archiverId;
+        b.archiverInstance = archiverId == null ? archiver : null;
+        b.archiverOptions.putAll(archiverOptions);
+        b.excludes.addAll(excludes);
+        b.special.addAll(special);
+        b.retention = retention;
+        b.listener = listener;
+        b.classLoader = classLoader;
+        b.dryRun = dryRun;
+        return b;
+    }
+
+    /**
+     * Backs the source up into a new snapshot in the destination. The snapshot becomes visible as complete only once
+     * everything is on disk; retention runs afterwards and never removes the new snapshot.
+     *
+     * @return what was written
+     * @throws BackupException naming the path or unit at fault; an interrupted snapshot stays unfinished and can be
+     *         resumed
+     */
+    public BackupResult backup() {
+        return new BackupEngine(this).backup(false);
+    }
+
+    /**
+     * Continues the newest unfinished snapshot (PlexBackup's "Continue"): units already written and still matching
+     * the source are kept, the rest is written. The result cannot be told apart from an uninterrupted backup.
+     *
+     * @return what was written
+     * @throws SnapshotNotFoundException if there is no unfinished snapshot
+     * @throws BackupException naming the path or unit at fault
+     */
+    public BackupResult resume() {
+        return new BackupEngine(this).backup(true);
+    }
+
+    /**
+     * @return every snapshot in the destination, newest first, unfinished ones included
+     *         ({@link Snapshot#complete()} is {@code false})
+     * @throws BackupException if the destination cannot be listed
+     */
+    public List<Snapshot> snapshots() {
+        return new SnapshotStore(destination).list();
+    }
+
+    /**
+     * Re-reads every archive of a snapshot and checks every hash: archives and indexes against the manifest, each
+     * file's content against the index.
+     *
+     * @param snapshotId a complete snapshot's id
+     * @return every problem found; {@link VerifyResult#ok()} when none
+     * @throws SnapshotNotFoundException if there is no such complete snapshot
+     * @throws IncompatibleSnapshotException if it was written by a newer format
+     */
+    public VerifyResult verify(String snapshotId) {
+        if (snapshotId == null || snapshotId.isBlank()) {
+            throw new InvalidPlanException(List.of("snapshot id must not be blank, was '" + snapshotId + "'"));
+        }
+        return new Verifier(this).verify(snapshotId.strip());
+    }
+
+    /**
+     * Restores a snapshot: verifies it, extracts it into a staging folder beside the target, then swaps it in. The
+     * previous content is kept until the swap succeeded and put back on any failure; paths the backup excluded
+     * (logs, caches) stay in the target untouched.
+     *
+     * @param request which snapshot, and where
+     * @return what was restored
+     * @throws SnapshotNotFoundException if the snapshot does not exist
+     * @throws CorruptSnapshotException if it fails verification; the target is not touched
+     * @throws BackupException naming the path at fault
+     */
+    public RestoreResult restore(RestoreRequest request) {
+        Objects.requireNonNull(request, "restore request");
+        return new RestoreEngine(this).restore(request);
+    }
+
+    /** @return the folder backed up */
+    public Path source() {
+        return source;
+    }
+
+    /** @return the folder holding the snapshots */
+    public Path destination() {
+        return destination;
+    }
+
+    /** @return the archiver */
+    public Archiver archiver() {
+        return archiver;
+    }
+
+    /** @return the archiver's options as set on the plan (the archiver's defaults are not included) */
+    public Map<String, String> archiverOptions() {
+        return archiverOptions;
+    }
+
+    /** @return the exclude globs */
+    public List<String> excludes() {
+        return excludes;
+    }
+
+    /** @return the special folders, copied as plain files */
+    public List<String> special() {
+        return special;
+    }
+
+    /** @return the retention policy */
+    public RetentionPolicy retention() {
+        return retention;
+    }
+
+    /** @return the progress listener, or {@code null} */
+    public ProgressListener listener() {
+        return listener;
+    }
+
+    /** @return the class loader providers are found with */
+    public ClassLoader classLoader() {
+        return classLoader;
+    }
+
+    /** @return whether runs only report what they would do */
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    @Override
+    public String toString() {
+        return "BackupPlan[source=" + source + ", destination=" + destination + ", archiver=" + archiver.id()
+                + (archiverOptions.isEmpty() ? "" : " " + archiverOptions)
+                + ", excludes=" + excludes + ", special=" + special + ", retention=" + retention
+                + (dryRun ? ", dryRun" : "") + "]";
+    }
+
+    /**
+     * Builds a {@link BackupPlan}. Setters reject bad values at once with a message quoting the value; {@link #build()}
+     * checks the combination and reports every problem in one {@link InvalidPlanException}.
+     *
+     * <pre>{@code
+     * BackupPlan.builder().source(src).destination(dest).build();
+     * }</pre>
+     */
+    public static final class Builder {
+
+        /** Default archiver id. */
+        public static final String DEFAULT_ARCHIVER = "zip";
+
+        private Path source;
+        private Path destination;
+        private String archiverId = DEFAULT_ARCHIVER;
+        private Archiver archiverInstance;
+        private final Map<String, String> archiverOptions = new LinkedHashMap<>();
+        private final List<String> excludes = new ArrayList<>();
+        private final List<String> special = new ArrayList<>();
+        private RetentionPolicy retention = RetentionPolicies.keepAll();
+        private ProgressListener listener;
+        private ClassLoader classLoader = BackupPlan.class.getClassLoader();
+        private boolean dryRun;
+
+        private Builder() {
+        }
+
+        /**
+         * @param source the application's data folder to back up; also the default restore target. Required
+         * @return this builder
+         * @throws InvalidPlanException if {@code source} is null
+         */
+        public Builder source(Path source) {
+            this.source = requirePath(source, "source");
+            return this;
+        }
+
+        /**
+         * @param source the application's data folder, as a string
+         * @return this builder
+         * @throws InvalidPlanException if {@code source} is null or not a valid path
+         */
+        public Builder source(String source) {
+            return source(toPath(source, "source"));
+        }
+
+        /**
+         * @param destination the folder that holds the snapshots, one subfolder each; created when missing. Must not
+         *        be the source or inside it. Required
+         * @return this builder
+         * @throws InvalidPlanException if {@code destination} is null
+         */
+        public Builder destination(Path destination) {
+            this.destination = requirePath(destination, "destination");
+            return this;
+        }
+
+        /**
+         * @param destination the snapshots' folder, as a string
+         * @return this builder
+         * @throws InvalidPlanException if {@code destination} is null or not a valid path
+         */
+        public Builder destination(String destination) {
+            return destination(toPath(destination, "destination"));
+        }
+
+        /**
+         * @param id the archiver's id, found through {@link java.util.ServiceLoader} at {@link #build()}. Default
+         *        {@value #DEFAULT_ARCHIVER}
+         * @return this builder
+         * @throws InvalidPlanException if {@code id} is null or blank
+         */
+        public Builder archiver(String id) {
+            if (id == null || id.isBlank()) {
+                throw new InvalidPlanException(List.of("archiver id must not be blank, was '" + id + "'"));
+            }
+            this.archiverId = id.strip();
+            this.archiverInstance = null;
+            return this;
+        }
+
+        /**
+         * @param archiver an archiver instance; wins over discovery
+         * @return this builder
+         * @throws InvalidPlanException if {@code archiver} is null
+         */
+        public Builder archiver(Archiver archiver) {
+            if (archiver == null) {
+                throw new InvalidPlanException(List.of("archiver must not be null"));
+            }
+            this.archiverInstance = archiver;
+            this.archiverId = null;
+            return this;
+        }
+
+        /**
+         * @param key an option the archiver understands (e.g. zip's {@code level})
+         * @param value its value
+         * @return this builder
+         * @throws InvalidPlanException if either is null or blank
+         */
+        public Builder archiverOption(String key, String value) {
+            if (key == null || key.isBlank() || value == null) {
+                throw new InvalidPlanException(List.of("archiver option needs a key and a value, was '" + key
+                        + "' = '" + value + "'"));
+            }
+            archiverOptions.put(key.strip(), value.strip());
+            return this;
+        }
+
+        /**
+         * Adds paths not to back up: globs on source-relative paths with {@code /} separators. {@code *} stays within
+         * a folder, {@code **} crosses folders ({@code **}{@code /*.bif} matches at any depth), {@code Logs/**} leaves
+         * out the whole {@code Logs} folder. A matching folder is not entered. Default: none.
+         *
+         * @param globs the patterns
+         * @return this builder
+         * @throws InvalidPlanException quoting the pattern, if one is blank, absolute or malformed
+         */
+        public Builder exclude(String... globs) {
+            Objects.requireNonNull(globs, "globs");
+            List<String> problems = new ArrayList<>();
+            for (String g : globs) {
+                try {
+                    Glob.compile(g);
+                    excludes.add(g);
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidPlanException(problems);
+            }
+            return this;
+        }
+
+        /**
+         * Adds special folders (source-relative, {@code /} separators, e.g. {@code Media/localhost}): each is copied
+         * into the snapshot as plain files, not archived, as PlexBackup does for folders whose long paths break
+         * archivers. Default: none.
+         *
+         * @param folders the folders
+         * @return this builder
+         * @throws InvalidPlanException quoting the path, if one is blank, absolute or climbs with {@code ..}
+         */
+        public Builder special(String... folders) {
+            Objects.requireNonNull(folders, "folders");
+            List<String> problems = new ArrayList<>();
+            for (String f : folders) {
+                String problem = checkRelative(f);
+                if (problem != null) {
+                    problems.add(problem);
+                } else {
+                    String normalized = f.strip().replaceAll("/+$", "");
+                    if (!special.contains(normalized)) {
+                        special.add(normalized);
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidPlanException(problems);
+            }
+            return this;
+        }
+
+        /**
+         * @param policy which snapshots to keep after a successful backup. Default
+         *        {@link RetentionPolicies#keepAll()}
+         * @return this builder
+         * @throws InvalidPlanException if {@code policy} is null
+         */
+        public Builder retention(RetentionPolicy policy) {
+            if (policy == null) {
+                throw new InvalidPlanException(List.of("retention policy must not be null"));
+            }
+            this.retention = policy;
+            return this;
+        }
+
+        /**
+         * @param listener receives progress events. Default: none
+         * @return this builder
+         */
+        public Builder listener(ProgressListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * @param classLoader where providers are looked for. Default: the class loader that loaded BackupKit
+         * @return this builder
+         * @throws InvalidPlanException if {@code classLoader} is null
+         */
+        public Builder classLoader(ClassLoader classLoader) {
+            if (classLoader == null) {
+                throw new InvalidPlanException(List.of("class loader must not be null"));
+            }
+            this.classLoader = classLoader;
+            return this;
+        }
+
+        /**
+         * @param dryRun {@code true} to only report what a backup would do: nothing is written or deleted. Default
+         *        {@code false}
+         * @return this builder
+         */
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        /**
+         * Checks everything and builds the plan.
+         *
+         * @return the plan
+         * @throws InvalidPlanException listing every problem found
+         * @throws UnknownProviderException (inside the problems) when the archiver id is unknown
+         */
+        public BackupPlan build() {
+            List<String> problems = new ArrayList<>();
+            if (source == null) {
+                problems.add("source is required");
+            }
+            if (destination == null) {
+                problems.add("destination is required");
+            }
+            if (source != null && destination != null) {
+                Path src = canonical(source);
+                Path dest = canonical(destination);
+                if (dest.equals(src)) {
+                    problems.add("destination " + destination + " is the source folder; choose a folder outside it");
+                } else if (dest.startsWith(src)) {
+                    problems.add("destination " + destination + " is inside the source " + source
+                            + "; backups would back themselves up: choose a folder outside it");
+                }
+                if (Files.isRegularFile(destination)) {
+                    problems.add("destination " + destination + " is a file, not a folder");
+                }
+            }
+            Archiver resolved = archiverInstance;
+            if (resolved == null) {
+                try {
+                    resolved = Providers.archiver(archiverId, classLoader);
+                } catch (UnknownProviderException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (resolved != null) {
+                Map<String, String> defaults = resolved.defaultOptions();
+                for (String key : archiverOptions.keySet()) {
+                    if (!defaults.containsKey(key)) {
+                        problems.add("archiver '" + resolved.id() + "' has no option '" + key + "'; it has "
+                                + (defaults.isEmpty() ? "none" : String.join(", ", defaults.keySet())));
+                    }
+                }
+            }
+            for (String s : special) {
+                for (String g : excludes) {
+                    if (Glob.compile(g).matches(s)) {
+                        problems.add("special folder '" + s + "' is also excluded by '" + g + "'");
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidPlanException(problems);
+            }
+            return new BackupPlan(this, resolved);
+        }
+
+        private static Path canonical(Path p) {
+            Path abs = p.toAbsolutePath().normalize();
+            // resolve links on the longest existing prefix, so a link to the source is caught too
+            Path existing = abs;
+            Path rest = abs.getFileSystem().getPath("");
+            while (existing != null && !Files.exists(existing)) {
+                rest = existing.getFileName().resolve(rest);
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return abs;
+            }
+            try {
+                return existing.toRealPath().resolve(rest).normalize();
+            } catch (IOException e) {
+                return abs;
+            }
+        }
+
+        private static String checkRelative(String f) {
+            if (f == null || f.isBlank()) {
+                return "special folder must not be blank, was '" + f + "'";
+            }
+            String s = f.strip();
+            if (s.startsWith("/") || s.indexOf('\\') >= 0 || s.matches("^[A-Za-z]:.*")) {
+                return "special folder '" + f + "' must be relative to the source with '/' separators";
+            }
+            for (String part : s.replaceAll("/+$", "").split("/")) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                    return "special folder '" + f + "' must not contain empty, '.' or '..' segments";
+                }
+            }
+            return null;
+        }
+
+        private static Path requirePath(Path p, String what) {
+            if (p == null) {
+                throw new InvalidPlanException(List.of(what + " must not be null"));
+            }
+            return p;
+        }
+
+        private static Path toPath(String p, String what) {
+            if (p == null || p.isBlank()) {
+                throw new InvalidPlanException(List.of(what + " must not be blank, was '" + p + "'"));
+            }
+            try {
+                return Path.of(p);
+            } catch (InvalidPathException e) {
+                throw new InvalidPlanException(List.of(what + " '" + p + "' is not a valid path: " + e.getReason()));
+            }
+        }
+    }
+}

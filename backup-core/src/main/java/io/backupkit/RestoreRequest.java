@@ -1,0 +1,122 @@
+package io.backupkit;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Which snapshot to restore, and where. Immutable: every method returns a changed copy.
+ *
+ * <pre>{@code
+ * plan.restore(RestoreRequest.latest());                                   // newest complete snapshot, into the source
+ * plan.restore(RestoreRequest.of("20261122T035800Z").target("/tmp/out"));  // a named one, somewhere else
+ * plan.restore(RestoreRequest.latest().dryRun(true));                      // verify and count, touch nothing
+ * }</pre>
+ */
+public final class RestoreRequest {
+
+    private final String snapshotId;
+    private final Path target;
+    private final boolean dryRun;
+
+    private RestoreRequest(String snapshotId, Path target, boolean dryRun) {
+        this.snapshotId = snapshotId;
+        this.target = target;
+        this.dryRun = dryRun;
+    }
+
+    /**
+     * @return a request for the newest complete snapshot, restored into the plan's source folder
+     */
+    public static RestoreRequest latest() {
+        return new RestoreRequest(null, null, false);
+    }
+
+    /**
+     * @param snapshotId the id of a complete snapshot, as listed by {@link BackupPlan#snapshots()}
+     * @return a request for that snapshot, restored into the plan's source folder
+     * @throws InvalidPlanException if the id is null or blank
+     */
+    public static RestoreRequest of(String snapshotId) {
+        if (snapshotId == null || snapshotId.isBlank()) {
+            throw new InvalidPlanException(java.util.List.of("snapshot id must not be blank, was '" + snapshotId + "'"));
+        }
+        return new RestoreRequest(snapshotId.strip(), null, false);
+    }
+
+    /**
+     * @param target the folder to restore into; created when missing. Default: the plan's source folder
+     * @return a copy restoring into {@code target}
+     * @throws InvalidPlanException if {@code target} is null
+     */
+    public RestoreRequest target(Path target) {
+        if (target == null) {
+            throw new InvalidPlanException(java.util.List.of("restore target must not be null"));
+        }
+        return new RestoreRequest(snapshotId, target, dryRun);
+    }
+
+    /**
+     * @param target the folder to restore into, as a string
+     * @return a copy restoring into {@code target}
+     * @throws InvalidPlanException if {@code target} is null or not a valid path
+     */
+    public RestoreRequest target(String target) {
+        if (target == null) {
+            throw new InvalidPlanException(java.util.List.of("restore target must not be null"));
+        }
+        try {
+            return target(Path.of(target));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidPlanException(java.util.List.of("restore target '" + target + "' is not a valid path: "
+                    + e.getReason()));
+        }
+    }
+
+    /**
+     * @param dryRun {@code true} to verify the snapshot and report what would be restored without touching the
+     *        target. Default {@code false}
+     * @return a copy with that setting
+     */
+    public RestoreRequest dryRun(boolean dryRun) {
+        return new RestoreRequest(snapshotId, target, dryRun);
+    }
+
+    /**
+     * @return the snapshot id asked for, or empty for the newest complete snapshot
+     */
+    public Optional<String> snapshotId() {
+        return Optional.ofNullable(snapshotId);
+    }
+
+    /**
+     * @return the target folder, or empty for the plan's source folder
+     */
+    public Optional<Path> target() {
+        return Optional.ofNullable(target);
+    }
+
+    /**
+     * @return whether this is a dry run
+     */
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RestoreRequest r && Objects.equals(snapshotId, r.snapshotId)
+                && Objects.equals(target, r.target) && dryRun == r.dryRun;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(snapshotId, target, dryRun);
+    }
+
+    @Override
+    public String toString() {
+        return "RestoreRequest[snapshot=" + (snapshotId == null ? "latest" : snapshotId)
+                + ", target=" + (target == null ? "source" : target) + (dryRun ? ", dryRun" : "") + "]";
+    }
+}

@@ -1,0 +1,161 @@
+package io.backupkit.internal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * File-system helpers: durable writes (fsync of files and folders) and safe recursive deletion.
+ *
+ * <pre>{@code
+ * Fs.fsync(file);
+ * Fs.fsyncDirectory(file.getParent());
+ * }</pre>
+ */
+public final class Fs {
+
+    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT)
+            .startsWith("windows");
+
+    private Fs() {
+    }
+
+    /**
+     * Forces a file's content to disk.
+     *
+     * @param file a regular file
+     * @throws IOException if it cannot be opened or synced
+     */
+    public static void fsync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Forces a folder's entries (creations, renames) to disk where the platform allows it; a no-op on Windows, where
+     * folders cannot be opened for syncing.
+     *
+     * @param dir a folder
+     * @throws IOException if syncing fails for a reason other than the platform not supporting it
+     */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        if (WINDOWS) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (AccessDeniedException | UnsupportedOperationException e) {
+            // some file systems (and some FUSE mounts) refuse to open folders: nothing more can be done
+        }
+    }
+
+    /**
+     * Forces every regular file under {@code root}, then every folder (deepest first), to disk.
+     *
+     * @param root a folder
+     * @throws IOException if a file cannot be synced
+     */
+    public static void fsyncTree(Path root) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    fsync(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                fsyncDirectory(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Deletes a file, link or folder tree, never following links. Read-only folders are made writable first so a
+     * restored tree with {@code 0555} folders can be removed. Missing paths are ignored.
+     *
+     * @param path what to delete
+     * @throws IOException if something cannot be deleted
+     */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                makeWritable(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                if (exc instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw exc;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null && !(exc instanceof NoSuchFileException)) {
+                    throw exc;
+                }
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (DirectoryNotEmptyException e) {
+                    throw new IOException("cannot delete " + dir + ": something was written into it meanwhile", e);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void makeWritable(Path dir) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+            if (!perms.contains(PosixFilePermission.OWNER_WRITE) || !perms.contains(PosixFilePermission.OWNER_EXECUTE)) {
+                Set<PosixFilePermission> writable = new HashSet<>(perms);
+                writable.add(PosixFilePermission.OWNER_WRITE);
+                writable.add(PosixFilePermission.OWNER_EXECUTE);
+                writable.add(PosixFilePermission.OWNER_READ);
+                Files.setPosixFilePermissions(dir, writable);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort: the delete that follows reports the real problem
+        }
+    }
+
+    /**
+     * @param path a path
+     * @return whether it is on Windows
+     */
+    public static boolean isWindows(Path path) {
+        return WINDOWS;
+    }
+}

@@ -1,0 +1,92 @@
+package io.backupkit.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The content of a snapshot's {@code manifest.json}, written last: a snapshot without one is not complete.
+ *
+ * <pre>{@code
+ * Manifest m = Json.readManifest(snapshot.resolve("manifest.json"));
+ * }</pre>
+ *
+ * @param formatVersion the snapshot format; see {@link #FORMAT_VERSION}
+ * @param engineVersion the BackupKit version that wrote it
+ * @param id the snapshot id
+ * @param created when the backup started (ISO-8601)
+ * @param finished when the manifest was written (ISO-8601)
+ * @param host the host that ran the backup
+ * @param app the backed-up application, when known
+ * @param archiver the archiver and its options
+ * @param plan the plan settings a restore needs (excludes, special folders)
+ * @param units the units, in the order written
+ * @param totals sums over the units
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(int formatVersion, String engineVersion, String id, String created, String finished,
+                       String host, App app, ArchiverInfo archiver, PlanInfo plan, List<UnitRecord> units,
+                       Totals totals) {
+
+    /** The snapshot format this library writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    /**
+     * @param id application id ({@code plex}, {@code emby}, ...)
+     * @param version application version
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record App(String id, String version) {
+    }
+
+    /**
+     * @param id archiver id
+     * @param extension archive file extension, {@code ""} for folders
+     * @param options options the archives were written with
+     */
+    public record ArchiverInfo(String id, String extension, Map<String, String> options) {
+    }
+
+    /**
+     * @param excludes the exclude globs in force
+     * @param special the special folders, copied as plain files
+     */
+    public record PlanInfo(List<String> excludes, List<String> special) {
+    }
+
+    /**
+     * @param name unit name ({@code ""} for the root files)
+     * @param kind {@code archive} (written by the archiver) or {@code folder} (a special folder, plain copy)
+     * @param archive snapshot-relative path of the archive file or folder
+     * @param archiveSize archive size in bytes (sum of file sizes for a folder)
+     * @param archiveSha256 SHA-256 of the archive file; {@code null} for a folder (its files are checked through the
+     *        index)
+     * @param index snapshot-relative path of the index
+     * @param indexSha256 SHA-256 of the index file
+     * @param files regular files in the unit
+     * @param directories folders in the unit
+     * @param links symbolic links in the unit
+     * @param bytes content bytes of the unit's files
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UnitRecord(String name, String kind, String archive, long archiveSize, String archiveSha256,
+                             String index, String indexSha256, long files, long directories, long links,
+                             long bytes) {
+
+        /** Kind of a unit written by the plan's archiver. */
+        public static final String ARCHIVE = "archive";
+        /** Kind of a special folder copied as plain files. */
+        public static final String FOLDER = "folder";
+    }
+
+    /**
+     * @param files regular files
+     * @param directories folders
+     * @param links symbolic links
+     * @param bytes content bytes
+     * @param storedBytes bytes of archives and indexes on the destination
+     */
+    public record Totals(long files, long directories, long links, long bytes, long storedBytes) {
+    }
+}

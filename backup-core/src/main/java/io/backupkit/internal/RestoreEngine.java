@@ -1,0 +1,516 @@
+package io.backupkit.internal;
+
+import io.backupkit.BackupException;
+import io.backupkit.BackupPlan;
+import io.backupkit.CorruptSnapshotException;
+import io.backupkit.Operation;
+import io.backupkit.ProgressEvent;
+import io.backupkit.RestoreRequest;
+import io.backupkit.RestoreResult;
+import io.backupkit.Snapshot;
+import io.backupkit.VerifyProblem;
+import io.backupkit.VerifyResult;
+import io.backupkit.spi.Archiver;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Restores a snapshot.
+ *
+ * <ol>
+ *   <li>Picks the snapshot, checks its format, takes the destination's lock.</li>
+ *   <li>Finishes any restore into the same target that was interrupted (see the journal below).</li>
+ *   <li>Checks every archive and index hash; any problem stops the restore before anything is written.</li>
+ *   <li>Extracts every unit into {@code new/} of a work folder beside the target (inside it when the target is a
+ *       mount point, so renames stay on one file system), checking each file's hash as it is written, and refusing
+ *       unsafe names, links that leave the target, duplicates and devices. Any problem: the work folder is deleted
+ *       and the target is untouched.</li>
+ *   <li>Swaps, recording each rename in a journal before doing it: paths of the target that the backup excluded
+ *       (logs, caches) are moved into {@code new/}, the target's other content into {@code old/}, then
+ *       {@code new/}'s content into the target. On any failure the renames are undone in reverse order.</li>
+ *   <li>Marks the journal committed and deletes the work folder with the old content.</li>
+ * </ol>
+ *
+ * <p>Recovery rule: a work folder whose journal is not marked committed is rolled back (renames undone, work folder
+ * deleted) by the next restore into that target; a committed one is just deleted. So after a crash the target holds
+ * its old content until the swap's last rename, and the restored content after it.
+ *
+ * <pre>{@code
+ * RestoreResult r = new RestoreEngine(plan).restore(RestoreRequest.latest());
+ * }</pre>
+ */
+public final class RestoreEngine {
+
+    private static final String JOURNAL = "journal.jsonl";
+    private static final String COMMITTED = "{\"committed\":true}";
+    private static final long SPACE_MARGIN = 64L * 1024 * 1024;
+
+    private final BackupPlan plan;
+    private final Events events;
+    private final RunLog log = new RunLog();
+
+    /**
+     * @param plan the plan whose destination holds the snapshots
+     */
+    public RestoreEngine(BackupPlan plan) {
+        this.plan = plan;
+        this.events = new Events(plan.listener());
+    }
+
+    /**
+     * @param request which snapshot, and where
+     * @return what was restored
+     */
+    public RestoreResult restore(RestoreRequest request) {
+        Instant start = Instant.now();
+        Path target = request.target().orElse(plan.source()).toAbsolutePath().normalize();
+        checkTarget(target);
+        SnapshotStore store = new SnapshotStore(plan.destination());
+        Snapshot snapshot = store.find(request.snapshotId());
+        String id = snapshot.id();
+        Manifest manifest = SnapshotStore.readManifest(snapshot.location(), id);
+        Archiver archiver = Verifier.archiverFor(plan, manifest);
+        boolean success = false;
+        events.send(new ProgressEvent.RunStarted(Operation.RESTORE, id, manifest.units().size(),
+                manifest.totals() == null ? 0 : manifest.totals().files(),
+                manifest.totals() == null ? 0 : manifest.totals().bytes()));
+        try (DestinationLock lock = DestinationLock.acquire(plan.destination(), "restore into " + target)) {
+            log.info("Restoring snapshot {} into {}{}", id, target, request.dryRun() ? " (dry run)" : "");
+            if (!request.dryRun()) {
+                recoverInterrupted(target);
+            }
+            SnapshotReader reader = new SnapshotReader(snapshot.location(), id, manifest, archiver);
+            List<VerifyProblem> problems = new ArrayList<>(reader.checkContainers());
+            failIfProblems(id, problems, reader, start);
+            RestoreResult result = request.dryRun()
+                    ? dryRun(id, target, manifest, reader, problems, start)
+                    : extractAndSwap(id, target, manifest, reader, problems, start);
+            success = true;
+            return result;
+        } catch (IOException e) {
+            throw new BackupException("Restore of snapshot " + id + " into " + target + " failed: "
+                    + SourceScanner.describe(e), e);
+        } finally {
+            log.close();
+            events.send(new ProgressEvent.RunFinished(Operation.RESTORE, id, success));
+        }
+    }
+
+    private void checkTarget(Path target) {
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new BackupException("Restore target " + target + " is a file, not a folder");
+        }
+        Path dest = plan.destination().toAbsolutePath().normalize();
+        if (dest.startsWith(target)) {
+            throw new BackupException("Restore target " + target + " contains the destination " + dest
+                    + "; restoring there would replace the backups themselves");
+        }
+        if (target.startsWith(dest)) {
+            throw new BackupException("Restore target " + target + " is inside the destination " + dest
+                    + "; choose a folder outside it");
+        }
+        if (target.getParent() == null) {
+            throw new BackupException("Restore target " + target + " is a file-system root; choose a folder");
+        }
+    }
+
+    private RestoreResult dryRun(String id, Path target, Manifest manifest, SnapshotReader reader,
+                                 List<VerifyProblem> problems, Instant start) {
+        for (Manifest.UnitRecord u : manifest.units()) {
+            reader.readUnit(u, null, problems, n -> { });
+        }
+        failIfProblems(id, problems, reader, start);
+        Manifest.Totals t = manifest.totals();
+        log.info("[dry run] snapshot {} is sound; would restore {} files into {}", id, reader.files(), target);
+        return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
+                t == null ? 0 : t.links(), reader.bytes(), 0, Duration.between(start, Instant.now()),
+                log.warnings(), true);
+    }
+
+    private void failIfProblems(String id, List<VerifyProblem> problems, SnapshotReader reader, Instant start) {
+        if (!problems.isEmpty()) {
+            if (reader.droppedProblems() > 0) {
+                problems.add(new VerifyProblem(null, SnapshotStore.MANIFEST, VerifyProblem.Kind.MANIFEST, null,
+                        null, reader.droppedProblems() + " more problems not listed"));
+            }
+            throw new CorruptSnapshotException(new VerifyResult(id, 0, reader.files(), reader.bytes(),
+                    Duration.between(start, Instant.now()), problems));
+        }
+    }
+
+    private RestoreResult extractAndSwap(String id, Path target, Manifest manifest, SnapshotReader reader,
+                                         List<VerifyProblem> problems, Instant start) throws IOException {
+        Files.createDirectories(target);
+        Path work = workFolder(target);
+        Fs.deleteTree(work);
+        Path fresh = work.resolve("new");
+        Files.createDirectories(fresh);
+        checkSpace(work, manifest);
+        ExtractSink sink = new ExtractSink(fresh);
+        long filesTotal = manifest.totals() == null ? 0 : manifest.totals().files();
+        long bytesTotal = manifest.totals() == null ? 0 : manifest.totals().bytes();
+        AtomicLong files = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        try {
+            for (Manifest.UnitRecord u : manifest.units()) {
+                events.send(new ProgressEvent.UnitStarted(u.name(), u.files(), u.bytes()));
+                reader.readUnit(u, sink, problems, n -> events.send(new ProgressEvent.Progress(u.name(), null,
+                        files.incrementAndGet(), filesTotal, bytes.addAndGet(n), bytesTotal)));
+                events.send(new ProgressEvent.UnitFinished(u.name(), false, u.files(), u.bytes()));
+                if (problems.size() >= SnapshotReader.MAX_PROBLEMS) {
+                    break;
+                }
+            }
+            failIfProblems(id, problems, reader, start);
+            sink.finish();
+        } catch (RuntimeException | IOException e) {
+            Fs.deleteTree(work);
+            throw e;
+        }
+        List<Glob> excludes = new ArrayList<>();
+        for (String g : manifest.plan().excludes()) {
+            excludes.add(Glob.compile(g));
+        }
+        long kept = swap(target, work, fresh, excludes);
+        try {
+            Fs.deleteTree(work);
+        } catch (IOException e) {
+            log.warn("Restore succeeded but the previous content could not be removed from " + work + ": "
+                    + SourceScanner.describe(e));
+        }
+        Manifest.Totals t = manifest.totals();
+        log.info("Restored snapshot {} into {}: {} files, {} bytes; {} excluded paths kept", id, target,
+                reader.files(), reader.bytes(), kept);
+        return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
+                t == null ? 0 : t.links(), reader.bytes(), kept, Duration.between(start, Instant.now()),
+                log.warnings(), false);
+    }
+
+    private void checkSpace(Path work, Manifest manifest) throws IOException {
+        long needed = manifest.totals() == null ? 0 : manifest.totals().bytes();
+        long usable = Files.getFileStore(work).getUsableSpace();
+        if (usable < needed + SPACE_MARGIN) {
+            Fs.deleteTree(work);
+            throw new BackupException("Not enough free space to restore next to the target: " + work + " has "
+                    + usable + " bytes free, the snapshot needs " + needed + " bytes (plus a margin)");
+        }
+    }
+
+    /**
+     * @param target the restore target (it exists)
+     * @return the work folder: beside the target when both are on one file system, else inside it
+     */
+    static Path workFolder(Path target) throws IOException {
+        Path parent = target.getParent();
+        boolean sameStore;
+        try {
+            sameStore = Files.getFileStore(parent).equals(Files.getFileStore(target))
+                    && Files.isWritable(parent);
+        } catch (IOException e) {
+            sameStore = false;
+        }
+        return sameStore ? parent.resolve("." + target.getFileName() + BackupEngine.RESTORE_STAGING_PREFIX)
+                : target.resolve(BackupEngine.RESTORE_STAGING_PREFIX);
+    }
+
+    private void recoverInterrupted(Path target) throws IOException {
+        if (!Files.isDirectory(target)) {
+            return;
+        }
+        for (Path work : List.of(target.getParent().resolve("." + target.getFileName()
+                + BackupEngine.RESTORE_STAGING_PREFIX), target.resolve(BackupEngine.RESTORE_STAGING_PREFIX))) {
+            if (!Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Journal journal = Journal.read(work.resolve(JOURNAL));
+            if (journal.committed) {
+                log.warn("An earlier restore into " + target + " was interrupted after it finished; removing its "
+                        + "leftovers in " + work);
+            } else if (!journal.moves.isEmpty()) {
+                log.warn("An earlier restore into " + target + " was interrupted during its swap; rolling it back");
+                undo(journal.moves);
+            } else {
+                log.warn("An earlier restore into " + target + " was interrupted before its swap; removing " + work);
+            }
+            Fs.deleteTree(work);
+        }
+    }
+
+    private long swap(Path target, Path work, Path fresh, List<Glob> excludes) throws IOException {
+        Path old = work.resolve("old");
+        Files.createDirectories(old);
+        Journal journal = Journal.create(work.resolve(JOURNAL));
+        long kept = 0;
+        try {
+            for (String rel : excludedPaths(target, work, excludes)) {
+                Path to = fresh.resolve(rel);
+                if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new BackupException("Cannot keep excluded path '" + rel + "' of " + target
+                            + ": the snapshot also holds it");
+                }
+                ensureRealFolders(fresh, to.getParent());
+                FileTime parentTime = Files.getLastModifiedTime(to.getParent(), LinkOption.NOFOLLOW_LINKS);
+                journal.move(target.resolve(rel), to);
+                Files.setLastModifiedTime(to.getParent(), parentTime);
+                kept++;
+            }
+            for (Path child : children(target)) {
+                if (!child.equals(work)) {
+                    journal.move(child, old.resolve(child.getFileName().toString()));
+                }
+            }
+            for (Path child : children(fresh)) {
+                journal.move(child, target.resolve(child.getFileName().toString()));
+            }
+            Fs.fsyncDirectory(target);
+            journal.commit();
+            return kept;
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            try {
+                undo(journal.moves);
+            } catch (IOException | RuntimeException undoFailure) {
+                e.addSuppressed(undoFailure);
+                throw new BackupException("Restore into " + target + " failed during the swap (" + e.getMessage()
+                        + ") and could not be rolled back fully (" + undoFailure.getMessage() + "); nothing was "
+                        + "deleted: the previous content is in " + old + ", the journal in "
+                        + work.resolve(JOURNAL) + "; the next restore into this target rolls it back", e);
+            }
+            Fs.deleteTree(work);
+            if (e instanceof BackupException be) {
+                throw be;
+            }
+            throw new BackupException("Restore into " + target + " failed during the swap and was rolled back: "
+                    + (e instanceof IOException io ? SourceScanner.describe(io) : e.toString()), e);
+        } finally {
+            journal.close();
+        }
+    }
+
+    private static void ensureRealFolders(Path root, Path dir) throws IOException {
+        Path rel = root.relativize(dir);
+        Path at = root;
+        for (Path part : rel) {
+            if (part.toString().isEmpty()) {
+                continue;
+            }
+            at = at.resolve(part.toString());
+            if (Files.isSymbolicLink(at)) {
+                throw new BackupException("Cannot keep an excluded path under " + at + ": the snapshot has a link "
+                        + "there");
+            }
+            if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(at);
+            }
+        }
+    }
+
+    private static void undo(List<Path[]> moves) throws IOException {
+        for (int i = moves.size() - 1; i >= 0; i--) {
+            Path from = moves.get(i)[0];
+            Path to = moves.get(i)[1];
+            if (Files.exists(to, LinkOption.NOFOLLOW_LINKS) && !Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(from.getParent());
+                Files.move(to, from, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    private static List<Path> children(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            s.forEach(out::add);
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    /** The topmost paths of the target that the backup's excludes match (they are not entered). */
+    private static List<String> excludedPaths(Path target, Path work, List<Glob> excludes) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!excludes.isEmpty()) {
+            collectExcluded(target, "", work, excludes, out);
+        }
+        return out;
+    }
+
+    private static void collectExcluded(Path dir, String rel, Path work, List<Glob> excludes, List<String> out)
+            throws IOException {
+        for (Path child : children(dir)) {
+            if (child.equals(work)) {
+                continue;
+            }
+            String childRel = rel.isEmpty() ? child.getFileName().toString() : rel + "/" + child.getFileName();
+            if (Glob.anyMatches(excludes, childRel)) {
+                out.add(childRel);
+            } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                collectExcluded(child, childRel, work, excludes, out);
+            }
+        }
+    }
+
+    /** Writes checked entries into the staging folder; links and folder metadata are applied last. */
+    private static final class ExtractSink implements SnapshotReader.Sink {
+        private final Path root;
+        private final boolean posix;
+        private final List<IndexEntry> directories = new ArrayList<>();
+        private final List<IndexEntry> links = new ArrayList<>();
+        private final byte[] buffer = new byte[Hashing.BUFFER_SIZE];
+
+        ExtractSink(Path root) {
+            this.root = root;
+            this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        }
+
+        @Override
+        public void directory(IndexEntry entry) throws IOException {
+            Path p = root.resolve(entry.path());
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(p.toString(), null, "a file of the snapshot is already there");
+            }
+            Files.createDirectories(p);
+            directories.add(entry);
+        }
+
+        @Override
+        public void file(IndexEntry entry, InputStream content) throws IOException {
+            Path p = root.resolve(entry.path());
+            Files.createDirectories(p.getParent());
+            try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                int n;
+                while ((n = content.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                }
+            }
+            Files.setLastModifiedTime(p, FileTime.from(Instant.parse(entry.mtime())));
+            setMode(p, entry.mode());
+        }
+
+        @Override
+        public void symlink(IndexEntry entry) {
+            links.add(entry);
+        }
+
+        void finish() throws IOException {
+            for (IndexEntry link : links) {
+                Path p = root.resolve(link.path());
+                Files.createDirectories(p.getParent());
+                Files.createSymbolicLink(p, p.getFileSystem().getPath(link.target()));
+                try {
+                    Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .setTimes(FileTime.from(Instant.parse(link.mtime())), null, null);
+                } catch (IOException | UnsupportedOperationException e) {
+                    // link times are best effort: not every platform can set them
+                }
+            }
+            directories.sort(Comparator.comparing(IndexEntry::path).reversed());
+            for (IndexEntry dir : directories) {
+                Path p = root.resolve(dir.path());
+                Files.setLastModifiedTime(p, FileTime.from(Instant.parse(dir.mtime())));
+                setMode(p, dir.mode());
+            }
+        }
+
+        private void setMode(Path p, int mode) throws IOException {
+            if (!posix) {
+                return;
+            }
+            Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+            PosixFilePermission[] all = PosixFilePermission.values();
+            for (int i = 0; i < 9; i++) {
+                if ((mode & (1 << (8 - i))) != 0) {
+                    perms.add(all[i]);
+                }
+            }
+            Files.setPosixFilePermissions(p, perms);
+        }
+    }
+
+    /** The swap's journal: each rename is written down (and synced) before it is done. */
+    private static final class Journal implements AutoCloseable {
+        private final List<Path[]> moves = new ArrayList<>();
+        private FileChannel channel;
+        private OutputStream out;
+        private boolean committed;
+
+        static Journal create(Path file) throws IOException {
+            Journal j = new Journal();
+            j.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            j.out = Channels.newOutputStream(j.channel);
+            return j;
+        }
+
+        static Journal read(Path file) throws IOException {
+            Journal j = new Journal();
+            if (!Files.isRegularFile(file)) {
+                return j;
+            }
+            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.equals(COMMITTED)) {
+                        j.committed = true;
+                    } else if (!line.isBlank()) {
+                        try {
+                            Map<?, ?> m = Json.MAPPER.readValue(line, Map.class);
+                            j.moves.add(new Path[] {Path.of((String) m.get("from")), Path.of((String) m.get("to"))});
+                        } catch (IOException | RuntimeException e) {
+                            // a line torn by a crash: the rename it announced never happened
+                        }
+                    }
+                }
+            }
+            return j;
+        }
+
+        void move(Path from, Path to) throws IOException {
+            write(Json.MAPPER.writeValueAsString(Map.of("from", from.toString(), "to", to.toString())));
+            moves.add(new Path[] {from, to});
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        void commit() throws IOException {
+            write(COMMITTED);
+            committed = true;
+        }
+
+        private void write(String line) throws IOException {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            channel.force(false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (channel != null && channel.isOpen()) {
+                channel.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,467 @@
+package io.backupkit.internal;
+
+import io.backupkit.BackupException;
+import io.backupkit.VerifyProblem;
+import io.backupkit.VerifyProblem.Kind;
+import io.backupkit.spi.ArchivedEntry;
+import io.backupkit.spi.Archiver;
+import io.backupkit.spi.EntryType;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * Reads a complete snapshot back and checks everything against its manifest and indexes: archive and index hashes,
+ * every entry's name, type, link target, size and SHA-256. Used by verify (content hashed and dropped) and by
+ * restore (content written into the staging folder by a {@link Sink}). Never stops at the first problem: all are
+ * collected, up to {@link #MAX_PROBLEMS}.
+ *
+ * <pre>{@code
+ * SnapshotReader reader = new SnapshotReader(dir, id, manifest, archiver);
+ * List<VerifyProblem> problems = reader.checkContainers();
+ * for (Manifest.UnitRecord u : manifest.units()) reader.readUnit(u, null, problems);
+ * }</pre>
+ */
+public final class SnapshotReader {
+
+    /** Problems collected before the rest are only counted, so a hostile archive cannot exhaust memory. */
+    public static final int MAX_PROBLEMS = 1000;
+
+    private final Path dir;
+    private final String id;
+    private final Manifest manifest;
+    private final Archiver archiver;
+    private final Map<String, Map<String, IndexEntry>> indexes = new HashMap<>();
+    private final Map<String, String> links = new HashMap<>();
+    private long files;
+    private long bytes;
+    private int dropped;
+
+    /** Receives the checked entries of a unit, to write them somewhere. */
+    public interface Sink {
+        /**
+         * @param entry a folder
+         * @throws IOException if it cannot be created
+         */
+        void directory(IndexEntry entry) throws IOException;
+
+        /**
+         * @param entry a file
+         * @param content its content; must be read to the end
+         * @throws IOException if it cannot be written
+         */
+        void file(IndexEntry entry, InputStream content) throws IOException;
+
+        /**
+         * @param entry a link whose target was checked
+         * @throws IOException if it cannot be recorded
+         */
+        void symlink(IndexEntry entry) throws IOException;
+    }
+
+    /**
+     * @param dir the snapshot folder
+     * @param id the snapshot id
+     * @param manifest its manifest
+     * @param archiver the archiver named in the manifest
+     */
+    public SnapshotReader(Path dir, String id, Manifest manifest, Archiver archiver) {
+        this.dir = dir;
+        this.id = id;
+        this.manifest = manifest;
+        this.archiver = archiver;
+    }
+
+    /**
+     * Checks each unit's archive (exists, inside the snapshot, size and SHA-256) and index (SHA-256, parseable, safe
+     * names, no duplicates, links that stay inside), and loads the indexes.
+     *
+     * @return the problems found
+     */
+    public List<VerifyProblem> checkContainers() {
+        List<VerifyProblem> problems = new ArrayList<>();
+        Set<String> unitNames = new HashSet<>();
+        Path realDir;
+        try {
+            realDir = dir.toRealPath();
+        } catch (IOException e) {
+            throw new BackupException("Cannot read snapshot " + id + " at " + dir + ": " + e.getMessage(), e);
+        }
+        for (Manifest.UnitRecord u : manifest.units()) {
+            if (u.name() == null || !unitNames.add(u.name())) {
+                add(problems, new VerifyProblem(u.name(), SnapshotStore.MANIFEST, Kind.MANIFEST, null, null,
+                        "unit listed twice or without a name"));
+                continue;
+            }
+            Path archive = inside(realDir, u.archive());
+            Path index = inside(realDir, u.index());
+            if (archive == null || index == null) {
+                add(problems, new VerifyProblem(u.name(), SnapshotStore.MANIFEST, Kind.MANIFEST, null, null,
+                        "archive or index path points outside the snapshot: " + u.archive() + ", " + u.index()));
+                continue;
+            }
+            checkArchive(u, archive, problems);
+            loadIndex(u, index, problems);
+        }
+        for (Map.Entry<String, String> link : links.entrySet()) {
+            String problem = SafePaths.checkLink(link.getKey(), link.getValue(), links);
+            if (problem != null) {
+                add(problems, new VerifyProblem(unitOf(link.getKey()), link.getKey(), Kind.ENTRY, null, null,
+                        "unsafe link: " + problem));
+            }
+        }
+        return problems;
+    }
+
+    private String unitOf(String path) {
+        for (Map.Entry<String, Map<String, IndexEntry>> e : indexes.entrySet()) {
+            if (e.getValue().containsKey(path)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    private static Path inside(Path realDir, String rel) {
+        if (rel == null || SafePaths.checkName(rel) != null) {
+            return null;
+        }
+        Path p = realDir.resolve(rel).normalize();
+        if (!p.startsWith(realDir)) {
+            return null;
+        }
+        try {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !p.toRealPath().startsWith(realDir)) {
+                return null;
+            }
+        } catch (IOException e) {
+            return p;
+        }
+        return p;
+    }
+
+    private void checkArchive(Manifest.UnitRecord u, Path archive, List<VerifyProblem> problems) {
+        if (!Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
+            add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_MISSING, null, null,
+                    "archive is missing"));
+            return;
+        }
+        if (u.archiveSha256() == null) {
+            if (!Files.isDirectory(archive, LinkOption.NOFOLLOW_LINKS)) {
+                add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_MISSING, null, null,
+                        "expected a folder"));
+            }
+            return;
+        }
+        try {
+            long size = Files.size(archive);
+            if (size != u.archiveSize()) {
+                add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_HASH,
+                        u.archiveSize() + " bytes", size + " bytes", "archive size differs from the manifest"));
+            }
+            String sha = Hashing.sha256(archive);
+            if (!sha.equals(u.archiveSha256())) {
+                add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_HASH, u.archiveSha256(), sha,
+                        "archive SHA-256 differs from the manifest"));
+            }
+        } catch (IOException e) {
+            add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_UNREADABLE, null, null,
+                    SourceScanner.describe(e)));
+        }
+    }
+
+    private void loadIndex(Manifest.UnitRecord u, Path index, List<VerifyProblem> problems) {
+        Map<String, IndexEntry> entries = new LinkedHashMap<>();
+        indexes.put(u.name(), entries);
+        try {
+            String sha = Hashing.sha256(index);
+            if (!sha.equals(u.indexSha256())) {
+                add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, u.indexSha256(), sha,
+                        "index SHA-256 differs from the manifest"));
+            }
+        } catch (IOException e) {
+            add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, u.indexSha256(), null,
+                    "index cannot be read: " + SourceScanner.describe(e)));
+            return;
+        }
+        try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                IndexEntry e;
+                try {
+                    e = Json.INDEX_READER.readValue(line);
+                } catch (IOException ex) {
+                    add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, null, null,
+                            "line " + lineNo + " is not a valid entry: " + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException jp ? jp.getOriginalMessage() : ex.getMessage())));
+                    continue;
+                }
+                String unsafe = SafePaths.checkName(e.path());
+                if (unsafe != null || e.type() == null || e.type() == EntryType.OTHER) {
+                    add(problems, new VerifyProblem(u.name(), String.valueOf(e.path()), Kind.ENTRY, null, null,
+                            unsafe != null ? "unsafe name: " + unsafe : "unsupported entry type " + e.type()));
+                    continue;
+                }
+                if (!belongsTo(u.name(), e.path())) {
+                    add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
+                            "entry is outside its unit's folder"));
+                    continue;
+                }
+                if (e.type() == EntryType.FILE && (e.sha256() == null || e.size() < 0)) {
+                    add(problems, new VerifyProblem(u.name(), e.path(), Kind.INDEX, null, null,
+                            "file entry without size or SHA-256"));
+                    continue;
+                }
+                if (entries.putIfAbsent(e.path(), e) != null || links.containsKey(e.path())
+                        && e.type() != EntryType.SYMLINK) {
+                    add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
+                            "listed twice in the snapshot"));
+                    continue;
+                }
+                if (e.type() == EntryType.SYMLINK) {
+                    if (links.putIfAbsent(e.path(), String.valueOf(e.target())) != null) {
+                        add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
+                                "listed twice in the snapshot"));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, null, null,
+                    "index cannot be read: " + SourceScanner.describe(e)));
+        }
+    }
+
+    private static boolean belongsTo(String unit, String path) {
+        if (unit.isEmpty()) {
+            return path.indexOf('/') < 0;
+        }
+        return path.equals(unit) || path.startsWith(unit + "/");
+    }
+
+    /**
+     * Reads one unit's archive, checks every entry against the index and hands the checked entries to the sink.
+     *
+     * @param u the unit
+     * @param sink where entries go, or {@code null} to only check
+     * @param problems receives what is wrong
+     * @param progress receives the bytes of each file checked
+     */
+    public void readUnit(Manifest.UnitRecord u, Sink sink, List<VerifyProblem> problems, LongConsumer progress) {
+        Map<String, IndexEntry> index = indexes.get(u.name());
+        if (index == null) {
+            return;
+        }
+        Path archive = dir.resolve(u.archive());
+        if (!Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
+            return; // reported by checkContainers
+        }
+        Set<String> seen = new HashSet<>();
+        Archiver reader = Manifest.UnitRecord.FOLDER.equals(u.kind()) ? new FolderArchiver() : archiver;
+        Map<String, String> options = manifest.archiver().options() == null ? Map.of()
+                : manifest.archiver().options();
+        try {
+            reader.read(archive, options, (ArchivedEntry entry, InputStream content) -> {
+                String name = entry.path() != null && entry.path().endsWith("/") && entry.path().length() > 1
+                        ? entry.path().substring(0, entry.path().length() - 1) : entry.path();
+                String unsafe = SafePaths.checkName(name);
+                if (unsafe != null) {
+                    add(problems, new VerifyProblem(u.name(), String.valueOf(name), Kind.ENTRY, null, null,
+                            "unsafe name in archive: " + unsafe));
+                    return;
+                }
+                if (entry.type() == EntryType.DIRECTORY && u.name().startsWith(name + "/")) {
+                    return; // a folder copy holds the special folder's parents as plain containers
+                }
+                if (!seen.add(name)) {
+                    add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, null, null,
+                            "archive holds this name twice"));
+                    return;
+                }
+                IndexEntry ie = index.get(name);
+                if (ie == null) {
+                    add(problems, new VerifyProblem(u.name(), name, Kind.FILE_EXTRA, null, null,
+                            "archive holds an entry the index does not list"));
+                    return;
+                }
+                if (entry.type() != ie.type()) {
+                    add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.type().toString(),
+                            String.valueOf(entry.type()), entry.type() == EntryType.OTHER
+                            ? "device, FIFO or socket entries are refused" : "entry type differs from the index"));
+                    return;
+                }
+                switch (ie.type()) {
+                    case DIRECTORY -> {
+                        if (sink != null) {
+                            sink.directory(ie);
+                        }
+                    }
+                    case SYMLINK -> {
+                        if (!ie.target().equals(entry.linkTarget())) {
+                            add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.target(),
+                                    entry.linkTarget(), "link target differs from the index"));
+                        } else if (sink != null) {
+                            sink.symlink(ie);
+                        }
+                    }
+                    case FILE -> checkFile(u, ie, content, sink, problems, progress);
+                    default -> add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, null, null,
+                            "unsupported entry type"));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BackupException be && be.getCause() instanceof SinkFailure) {
+                throw be;
+            }
+            add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_UNREADABLE, null, null,
+                    "archive cannot be read: " + (e instanceof IOException io ? SourceScanner.describe(io)
+                    : e.toString())));
+        }
+        for (IndexEntry ie : index.values()) {
+            if (!seen.contains(ie.path())) {
+                add(problems, new VerifyProblem(u.name(), ie.path(), Kind.FILE_MISSING, null, null,
+                        "listed in the index but not in the archive"));
+            }
+        }
+    }
+
+    private void checkFile(Manifest.UnitRecord u, IndexEntry ie, InputStream content, Sink sink,
+                           List<VerifyProblem> problems, LongConsumer progress) throws IOException {
+        BoundedHashingStream in = new BoundedHashingStream(content, ie.size());
+        if (sink != null) {
+            try {
+                sink.file(ie, in);
+            } catch (IOException e) {
+                throw new BackupException("Cannot write '" + ie.path() + "': " + SourceScanner.describe(e),
+                        new SinkFailure(e));
+            }
+        }
+        in.drain();
+        files++;
+        bytes += in.count;
+        progress.accept(in.count);
+        String sha = Hashing.hex(in.md.digest());
+        if (in.tooLong) {
+            add(problems, new VerifyProblem(u.name(), ie.path(), Kind.FILE_HASH, ie.size() + " bytes",
+                    "more than " + ie.size() + " bytes", "content is longer than recorded"));
+        } else if (in.count != ie.size()) {
+            add(problems, new VerifyProblem(u.name(), ie.path(), Kind.FILE_HASH, ie.size() + " bytes",
+                    in.count + " bytes", "content size differs from the index"));
+        } else if (!sha.equals(ie.sha256())) {
+            add(problems, new VerifyProblem(u.name(), ie.path(), Kind.FILE_HASH, ie.sha256(), sha,
+                    "content SHA-256 differs from the index"));
+        }
+    }
+
+    private void add(List<VerifyProblem> problems, VerifyProblem p) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(p);
+        } else {
+            dropped++;
+        }
+    }
+
+    /**
+     * @return problems found beyond {@link #MAX_PROBLEMS}, counted but not kept
+     */
+    public int droppedProblems() {
+        return dropped;
+    }
+
+    /**
+     * @return every link of the snapshot, path to target
+     */
+    public Map<String, String> links() {
+        return links;
+    }
+
+    /**
+     * @return the loaded index of each unit
+     */
+    public Map<String, Map<String, IndexEntry>> indexes() {
+        return indexes;
+    }
+
+    /** @return files whose content was read */
+    public long files() {
+        return files;
+    }
+
+    /** @return bytes of file content read */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Marks a failure of the sink (the restore target), as opposed to a damaged snapshot. */
+    static final class SinkFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SinkFailure(IOException cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * Hashes what is read and never yields more than the recorded size (plus one byte, to detect a longer entry),
+     * so a decompression bomb cannot fill the disk.
+     */
+    private static final class BoundedHashingStream extends InputStream {
+        private final InputStream in;
+        private final long limit;
+        private final MessageDigest md = Hashing.sha256();
+        private long count;
+        private boolean tooLong;
+
+        BoundedHashingStream(InputStream in, long limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (count >= limit) {
+                if (!tooLong && in.read() >= 0) {
+                    tooLong = true;
+                }
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, limit - count));
+            if (n > 0) {
+                md.update(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        void drain() throws IOException {
+            byte[] buf = new byte[Hashing.BUFFER_SIZE];
+            while (read(buf, 0, buf.length) >= 0) {
+                // hashing happens in read
+            }
+        }
+    }
+}

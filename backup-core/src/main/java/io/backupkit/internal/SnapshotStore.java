@@ -1,0 +1,234 @@
+package io.backupkit.internal;
+
+import io.backupkit.BackupException;
+import io.backupkit.IncompatibleSnapshotException;
+import io.backupkit.Snapshot;
+import io.backupkit.SnapshotNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The snapshot layout on a local destination folder: ids, listing, manifests.
+ *
+ * <pre>{@code
+ * SnapshotStore store = new SnapshotStore(destination);
+ * List<Snapshot> all = store.list();   // newest first, unfinished ones included
+ * }</pre>
+ */
+public final class SnapshotStore {
+
+    /** Suffix of a snapshot being written. */
+    public static final String PARTIAL = ".partial";
+    /** Suffix of a snapshot being deleted by retention. */
+    public static final String DELETING = ".deleting";
+    /** The manifest's file name. */
+    public static final String MANIFEST = "manifest.json";
+    /** An unfinished snapshot's state file. */
+    public static final String PARTIAL_STATE = "partial.json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final Pattern ID_PATTERN = Pattern.compile("\\d{8}T\\d{6}Z");
+
+    private final Path destination;
+
+    /**
+     * @param destination the destination folder (need not exist)
+     */
+    public SnapshotStore(Path destination) {
+        this.destination = destination;
+    }
+
+    /**
+     * @return the destination folder
+     */
+    public Path destination() {
+        return destination;
+    }
+
+    /**
+     * @param time a time
+     * @return the snapshot id for it
+     */
+    public static String idFor(Instant time) {
+        return ID.format(time);
+    }
+
+    /**
+     * @param id a string
+     * @return whether it has the shape of a snapshot id
+     */
+    public static boolean isId(String id) {
+        return ID_PATTERN.matcher(id).matches();
+    }
+
+    /**
+     * @param id a snapshot id
+     * @return the time it names
+     */
+    public static Instant timeOf(String id) {
+        return ID.parse(id, Instant::from);
+    }
+
+    /**
+     * @param start when the run started
+     * @return a fresh id: the start time, moved on a second at a time while a snapshot of that id exists
+     */
+    public String newId(Instant start) {
+        Instant t = start.truncatedTo(ChronoUnit.SECONDS);
+        while (true) {
+            String id = idFor(t);
+            if (!Files.exists(complete(id), LinkOption.NOFOLLOW_LINKS)
+                    && !Files.exists(partial(id), LinkOption.NOFOLLOW_LINKS)
+                    && !Files.exists(destination.resolve(id + DELETING), LinkOption.NOFOLLOW_LINKS)) {
+                return id;
+            }
+            t = t.plusSeconds(1);
+        }
+    }
+
+    /**
+     * @param id snapshot id
+     * @return the folder of the complete snapshot
+     */
+    public Path complete(String id) {
+        return destination.resolve(id);
+    }
+
+    /**
+     * @param id snapshot id
+     * @return the folder of the unfinished snapshot
+     */
+    public Path partial(String id) {
+        return destination.resolve(id + PARTIAL);
+    }
+
+    /**
+     * @return every snapshot, newest first; unfinished ones have {@code complete() == false}
+     * @throws BackupException if the destination cannot be listed
+     */
+    public List<Snapshot> list() {
+        List<Snapshot> out = new ArrayList<>();
+        if (!Files.isDirectory(destination)) {
+            return out;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(destination)) {
+            for (Path p : stream) {
+                String name = p.getFileName().toString();
+                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (isId(name) && Files.isRegularFile(p.resolve(MANIFEST))) {
+                    out.add(describeComplete(name, p));
+                } else if (name.endsWith(PARTIAL) && isId(name.substring(0, name.length() - PARTIAL.length()))) {
+                    String id = name.substring(0, name.length() - PARTIAL.length());
+                    out.add(describePartial(id, p));
+                }
+            }
+        } catch (IOException e) {
+            throw new BackupException("Cannot list destination " + destination + ": " + SourceScanner.describe(e), e);
+        }
+        out.sort(Comparator.comparing(Snapshot::id).thenComparing(Snapshot::complete).reversed());
+        return out;
+    }
+
+    private Snapshot describeComplete(String id, Path dir) {
+        try {
+            Manifest m = Json.read(dir.resolve(MANIFEST), Manifest.class);
+            return new Snapshot(id, parseTime(m.created(), id), m.app() == null ? null : m.app().version(), true, dir,
+                    m.archiver() == null ? null : m.archiver().id(), m.units() == null ? 0 : m.units().size(),
+                    m.totals() == null ? 0 : m.totals().files(), m.totals() == null ? 0 : m.totals().bytes());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Snapshot {} has an unreadable manifest: {}", dir, e.getMessage());
+            return new Snapshot(id, timeOf(id), null, true, dir, null, 0, 0, 0);
+        }
+    }
+
+    private Snapshot describePartial(String id, Path dir) {
+        String archiver = null;
+        try {
+            PartialState s = Json.read(dir.resolve(PARTIAL_STATE), PartialState.class);
+            archiver = s.archiver() == null ? null : s.archiver().id();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Unfinished snapshot {} has no readable state", dir, e);
+        }
+        return new Snapshot(id, timeOf(id), null, false, dir, archiver, 0, 0, 0);
+    }
+
+    private static Instant parseTime(String text, String id) {
+        try {
+            return Instant.parse(text);
+        } catch (RuntimeException e) {
+            return timeOf(id);
+        }
+    }
+
+    /**
+     * @param id a snapshot id, or empty for the newest complete snapshot
+     * @return the complete snapshot
+     * @throws SnapshotNotFoundException naming the id and listing what exists
+     */
+    public Snapshot find(Optional<String> id) {
+        List<Snapshot> complete = list().stream().filter(Snapshot::complete).toList();
+        if (id.isEmpty()) {
+            if (complete.isEmpty()) {
+                throw new SnapshotNotFoundException("No complete snapshot in " + destination);
+            }
+            return complete.get(0);
+        }
+        for (Snapshot s : complete) {
+            if (s.id().equals(id.get())) {
+                return s;
+            }
+        }
+        boolean unfinished = Files.isDirectory(partial(id.get()));
+        throw new SnapshotNotFoundException("No complete snapshot '" + id.get() + "' in " + destination
+                + (unfinished ? " (it is unfinished: resume it first)" : "")
+                + (complete.isEmpty() ? "; there are none"
+                : "; available: " + String.join(", ", complete.stream().limit(10).map(Snapshot::id).toList())
+                + (complete.size() > 10 ? ", ..." : "")));
+    }
+
+    /**
+     * @param dir a complete snapshot's folder
+     * @param id its id, for messages
+     * @return its manifest
+     * @throws IncompatibleSnapshotException if it was written by a newer format
+     * @throws BackupException if it cannot be read
+     */
+    public static Manifest readManifest(Path dir, String id) {
+        Manifest m;
+        try {
+            m = Json.read(dir.resolve(MANIFEST), Manifest.class);
+        } catch (IOException e) {
+            throw new BackupException("Cannot read the manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
+                    + "): " + e.getMessage(), e);
+        }
+        if (m.formatVersion() > Manifest.FORMAT_VERSION) {
+            throw new IncompatibleSnapshotException("Snapshot " + id + " has format version " + m.formatVersion()
+                    + ", newer than format version " + Manifest.FORMAT_VERSION + " that BackupKit "
+                    + Version.current() + " reads; upgrade BackupKit to restore it");
+        }
+        if (m.formatVersion() < 1 || m.units() == null || m.archiver() == null || m.plan() == null) {
+            throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
+                    + ") is incomplete: format version, archiver, plan and units are required");
+        }
+        return m;
+    }
+}

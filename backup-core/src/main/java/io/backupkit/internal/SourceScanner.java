@@ -1,0 +1,213 @@
+package io.backupkit.internal;
+
+import io.backupkit.BackupException;
+import io.backupkit.spi.EntryType;
+import io.backupkit.spi.UnitEntry;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Walks the source once and splits it into units: the loose files at the root, one unit per top-level folder, and
+ * one per special folder (which is cut out of the unit that contains it). Links are recorded as links and never
+ * followed; empty folders are kept; excluded paths are not entered. Sockets, FIFOs and devices are skipped with a
+ * warning. Children are visited in name order so the snapshot's content does not depend on directory order.
+ *
+ * <pre>{@code
+ * List<Unit> units = new SourceScanner(source, excludes, List.of("Media/localhost"), warnings::add).scan();
+ * }</pre>
+ */
+public final class SourceScanner {
+
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final String UNIX_ATTRS = "unix:mode,size,lastModifiedTime,isDirectory,isRegularFile,"
+            + "isSymbolicLink,isOther";
+
+    private final Path source;
+    private final List<Glob> excludes;
+    private final List<String> special;
+    private final Consumer<String> warnings;
+    private final boolean unixView;
+    private final boolean posixView;
+
+    /**
+     * @param source the source folder
+     * @param excludes paths not to back up
+     * @param special special folders (source-relative, {@code /} separators)
+     * @param warnings receives a message for each thing skipped
+     */
+    public SourceScanner(Path source, List<Glob> excludes, List<String> special, Consumer<String> warnings) {
+        this.source = source;
+        this.excludes = List.copyOf(excludes);
+        this.special = List.copyOf(special);
+        this.warnings = warnings;
+        Set<String> views = source.getFileSystem().supportedFileAttributeViews();
+        this.unixView = views.contains("unix");
+        this.posixView = views.contains("posix");
+    }
+
+    /**
+     * @return the units: root files first, then top-level folders and special folders in name order
+     * @throws BackupException naming the path, if a folder cannot be listed or an entry cannot be read
+     */
+    public List<Unit> scan() {
+        List<Unit> units = new ArrayList<>();
+        List<UnitEntry> rootEntries = new ArrayList<>();
+        List<String> topFolders = new ArrayList<>();
+        for (Path child : children(source)) {
+            String rel = child.getFileName().toString();
+            if (Glob.anyMatches(excludes, rel)) {
+                continue;
+            }
+            UnitEntry entry = entry(child, rel);
+            if (entry == null) {
+                continue;
+            }
+            if (entry.type() == EntryType.DIRECTORY) {
+                topFolders.add(rel);
+            } else {
+                rootEntries.add(entry);
+            }
+        }
+        units.add(new Unit("", false, List.copyOf(rootEntries)));
+        for (String folder : topFolders) {
+            if (!special.contains(folder)) {
+                units.add(new Unit(folder, false, walk(folder)));
+            }
+        }
+        for (String folder : special) {
+            Path dir = source.resolve(folder);
+            if (isExcluded(folder)) {
+                warnings.accept("special folder '" + folder + "' is excluded; not backed up");
+            } else if (!Files.isDirectory(dir, NOFOLLOW)) {
+                warnings.accept("special folder '" + folder + "' not found in " + source + "; skipped");
+            } else {
+                units.add(new Unit(folder, true, walk(folder)));
+            }
+        }
+        return List.copyOf(units);
+    }
+
+    private boolean isExcluded(String rel) {
+        // a path is excluded when it or any of its parent folders matches
+        int slash = -1;
+        do {
+            slash = rel.indexOf('/', slash + 1);
+            String prefix = slash < 0 ? rel : rel.substring(0, slash);
+            if (Glob.anyMatches(excludes, prefix)) {
+                return true;
+            }
+        } while (slash >= 0);
+        return false;
+    }
+
+    private List<UnitEntry> walk(String top) {
+        List<UnitEntry> out = new ArrayList<>();
+        UnitEntry root = entry(source.resolve(top), top);
+        if (root == null) {
+            return List.of();
+        }
+        out.add(root);
+        walkInto(source.resolve(top), top, top, out);
+        out.sort(Comparator.comparing(UnitEntry::path));
+        return out;
+    }
+
+    private void walkInto(Path dir, String rel, String unitRoot, List<UnitEntry> out) {
+        for (Path child : children(dir)) {
+            String childRel = rel + "/" + child.getFileName().toString();
+            if (Glob.anyMatches(excludes, childRel) || (!childRel.equals(unitRoot) && special.contains(childRel))) {
+                continue;
+            }
+            UnitEntry entry = entry(child, childRel);
+            if (entry == null) {
+                continue;
+            }
+            out.add(entry);
+            if (entry.type() == EntryType.DIRECTORY) {
+                walkInto(child, childRel, unitRoot, out);
+            }
+        }
+    }
+
+    private List<Path> children(Path dir) {
+        List<Path> list = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                list.add(p);
+            }
+        } catch (IOException e) {
+            throw new BackupException("Cannot list folder " + dir + ": " + describe(e), e);
+        }
+        list.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return list;
+    }
+
+    private UnitEntry entry(Path path, String rel) {
+        try {
+            if (unixView) {
+                Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRS, NOFOLLOW);
+                int mode = (Integer) a.get("mode") & 07777;
+                FileTime mtime = (FileTime) a.get("lastModifiedTime");
+                if ((Boolean) a.get("isSymbolicLink")) {
+                    return new UnitEntry(rel, EntryType.SYMLINK, 0, mtime, mode, linkTarget(path));
+                } else if ((Boolean) a.get("isDirectory")) {
+                    return new UnitEntry(rel, EntryType.DIRECTORY, 0, mtime, mode, null);
+                } else if ((Boolean) a.get("isRegularFile")) {
+                    return new UnitEntry(rel, EntryType.FILE, (Long) a.get("size"), mtime, mode, null);
+                }
+            } else {
+                BasicFileAttributes a = posixView
+                        ? Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW)
+                        : Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW);
+                int mode = a instanceof PosixFileAttributes p ? toMode(p.permissions())
+                        : a.isDirectory() ? 0755 : 0644;
+                if (a.isSymbolicLink()) {
+                    return new UnitEntry(rel, EntryType.SYMLINK, 0, a.lastModifiedTime(), mode, linkTarget(path));
+                } else if (a.isDirectory()) {
+                    return new UnitEntry(rel, EntryType.DIRECTORY, 0, a.lastModifiedTime(), mode, null);
+                } else if (a.isRegularFile()) {
+                    return new UnitEntry(rel, EntryType.FILE, a.size(), a.lastModifiedTime(), mode, null);
+                }
+            }
+            warnings.accept("skipped '" + rel + "': not a regular file, folder or link (socket, FIFO or device)");
+            return null;
+        } catch (NoSuchFileException e) {
+            warnings.accept("skipped '" + rel + "': it vanished during the backup");
+            return null;
+        } catch (IOException e) {
+            throw new BackupException("Cannot read " + path + ": " + describe(e), e);
+        }
+    }
+
+    private static String linkTarget(Path link) throws IOException {
+        return Files.readSymbolicLink(link).toString().replace(link.getFileSystem().getSeparator(), "/");
+    }
+
+    private static int toMode(Set<PosixFilePermission> perms) {
+        int mode = 0;
+        for (PosixFilePermission p : perms) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return mode;
+    }
+
+    static String describe(IOException e) {
+        String type = e.getClass().getSimpleName().replace("Exception", "");
+        return e.getMessage() == null ? type : type + " (" + e.getMessage() + ")";
+    }
+}

@@ -1,0 +1,87 @@
+package io.backupkit.internal;
+
+import io.backupkit.BackupPlan;
+import io.backupkit.Operation;
+import io.backupkit.ProgressEvent;
+import io.backupkit.Snapshot;
+import io.backupkit.VerifyProblem;
+import io.backupkit.VerifyResult;
+import io.backupkit.spi.Archiver;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Verifies a snapshot: every archive and index against the manifest, every file's content against the index.
+ * Read-only: takes no lock, so it can run beside a backup into the same destination.
+ *
+ * <pre>{@code
+ * VerifyResult v = new Verifier(plan).verify("20261122T035800Z");
+ * }</pre>
+ */
+public final class Verifier {
+
+    private final BackupPlan plan;
+    private final Events events;
+
+    /**
+     * @param plan the plan whose destination holds the snapshot
+     */
+    public Verifier(BackupPlan plan) {
+        this.plan = plan;
+        this.events = new Events(plan.listener());
+    }
+
+    /**
+     * @param id a complete snapshot's id
+     * @return every problem found
+     */
+    public VerifyResult verify(String id) {
+        Instant start = Instant.now();
+        Snapshot snapshot = new SnapshotStore(plan.destination()).find(Optional.of(id));
+        Manifest manifest = SnapshotStore.readManifest(snapshot.location(), id);
+        boolean success = false;
+        try {
+            SnapshotReader reader = new SnapshotReader(snapshot.location(), id, manifest,
+                    archiverFor(plan, manifest));
+            List<VerifyProblem> problems = new java.util.ArrayList<>(reader.checkContainers());
+            long filesTotal = manifest.totals() == null ? 0 : manifest.totals().files();
+            long bytesTotal = manifest.totals() == null ? 0 : manifest.totals().bytes();
+            events.send(new ProgressEvent.RunStarted(Operation.VERIFY, id, manifest.units().size(), filesTotal,
+                    bytesTotal));
+            AtomicLong files = new AtomicLong();
+            AtomicLong bytes = new AtomicLong();
+            for (Manifest.UnitRecord u : manifest.units()) {
+                events.send(new ProgressEvent.UnitStarted(u.name(), u.files(), u.bytes()));
+                reader.readUnit(u, null, problems, n -> events.send(new ProgressEvent.Progress(u.name(), null,
+                        files.incrementAndGet(), filesTotal, bytes.addAndGet(n), bytesTotal)));
+                events.send(new ProgressEvent.UnitFinished(u.name(), false, u.files(), u.bytes()));
+            }
+            if (reader.droppedProblems() > 0) {
+                problems.add(new VerifyProblem(null, SnapshotStore.MANIFEST, VerifyProblem.Kind.MANIFEST, null,
+                        null, reader.droppedProblems() + " more problems not listed"));
+            }
+            success = problems.isEmpty();
+            return new VerifyResult(id, manifest.units().size(), reader.files(), reader.bytes(),
+                    Duration.between(start, Instant.now()), problems);
+        } finally {
+            events.send(new ProgressEvent.RunFinished(Operation.VERIFY, id, success));
+        }
+    }
+
+    /**
+     * @param plan the plan (for its archiver and class loader)
+     * @param manifest a snapshot's manifest
+     * @return the archiver that reads it: the plan's when the ids match, else found by the manifest's id
+     */
+    static Archiver archiverFor(BackupPlan plan, Manifest manifest) {
+        String id = manifest.archiver().id();
+        if (plan.archiver().id().equals(id)) {
+            return plan.archiver();
+        }
+        return Providers.archiver(id, plan.classLoader());
+    }
+}

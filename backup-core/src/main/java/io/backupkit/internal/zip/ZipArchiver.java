@@ -1,0 +1,197 @@
+package io.backupkit.internal.zip;
+
+import io.backupkit.spi.ArchiveWriteRequest;
+import io.backupkit.spi.ArchivedEntry;
+import io.backupkit.spi.Archiver;
+import io.backupkit.spi.EntryType;
+import io.backupkit.spi.UnitEntry;
+import org.apache.commons.compress.archivers.zip.UnixStat;
+import org.apache.commons.compress.archivers.zip.X5455_ExtendedTimestamp;
+import org.apache.commons.compress.archivers.zip.Zip64Mode;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+
+/**
+ * Zip archives through Commons Compress: UTF-8 names, ZIP64 when an archive passes 65,535 entries or 4 GiB, POSIX
+ * mode and link type in the Unix external attributes (so Info-ZIP {@code unzip} restores them), the modification
+ * time to the second in the extended-timestamp field (the exact time is in BackupKit's index). Files whose format is
+ * already compressed (images, video, audio, archives, Plex {@code .bif}) are STORED rather than deflated again.
+ *
+ * <p>Options: {@code level}, the deflate level 0-9 (default {@value #DEFAULT_LEVEL}).
+ *
+ * <pre>{@code
+ * BackupPlan.builder().archiver("zip").archiverOption("level", "1")...
+ * }</pre>
+ */
+public final class ZipArchiver implements Archiver {
+
+    /** Default deflate level: zlib's default, the usual balance of speed and size. */
+    public static final int DEFAULT_LEVEL = 6;
+
+    /** Extensions of formats that are already compressed: stored, never deflated again. */
+    public static final Set<String> STORED_EXTENSIONS = Set.of(
+            "jpg", "jpeg", "png", "webp", "gif", "heic", "avif", "bif",
+            "mp4", "m4v", "mkv", "avi", "mov", "webm", "ts", "mp3", "m4a", "aac", "flac", "ogg", "opus",
+            "zip", "gz", "tgz", "bz2", "xz", "txz", "zst", "7z", "rar", "lz4", "br", "jar", "apk", "docx", "xlsx");
+
+    private static final int BUFFER = 128 * 1024;
+    private static final int MAX_LINK_TARGET = 64 * 1024;
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public ZipArchiver() {
+    }
+
+    @Override
+    public String id() {
+        return "zip";
+    }
+
+    @Override
+    public String extension() {
+        return "zip";
+    }
+
+    @Override
+    public Map<String, String> defaultOptions() {
+        return Map.of("level", Integer.toString(DEFAULT_LEVEL));
+    }
+
+    @Override
+    public void write(ArchiveWriteRequest request) throws IOException {
+        int level = level(request.options());
+        byte[] buffer = new byte[BUFFER];
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(request.archive(),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            zip.setEncoding(StandardCharsets.UTF_8.name());
+            zip.setUseLanguageEncodingFlag(true);
+            zip.setUseZip64(Zip64Mode.AsNeeded);
+            zip.setLevel(level);
+            for (UnitEntry e : request.entries()) {
+                switch (e.type()) {
+                    case DIRECTORY -> {
+                        ZipArchiveEntry ze = entry(e.path() + "/", UnixStat.DIR_FLAG | e.mode(), e.mtime());
+                        ze.setMethod(ZipEntry.STORED);
+                        ze.setSize(0);
+                        zip.putArchiveEntry(ze);
+                        zip.closeArchiveEntry();
+                    }
+                    case SYMLINK -> {
+                        byte[] target = e.linkTarget().getBytes(StandardCharsets.UTF_8);
+                        ZipArchiveEntry ze = entry(e.path(), UnixStat.LINK_FLAG | 0777, e.mtime());
+                        ze.setMethod(ZipEntry.STORED);
+                        ze.setSize(target.length);
+                        zip.putArchiveEntry(ze);
+                        zip.write(target);
+                        zip.closeArchiveEntry();
+                    }
+                    case FILE -> {
+                        InputStream in;
+                        try {
+                            in = request.open(e);
+                        } catch (NoSuchFileException vanished) {
+                            continue; // recorded by the engine; the entry is left out
+                        }
+                        try (in) {
+                            ZipArchiveEntry ze = entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
+                            ze.setMethod(level == 0 || isCompressed(e.path()) ? ZipEntry.STORED : ZipEntry.DEFLATED);
+                            zip.putArchiveEntry(ze);
+                            int n;
+                            while ((n = in.read(buffer)) > 0) {
+                                zip.write(buffer, 0, n);
+                            }
+                            zip.closeArchiveEntry();
+                        }
+                    }
+                    default -> throw new IOException("cannot archive '" + e.path() + "' of type " + e.type());
+                }
+            }
+            zip.finish();
+        }
+    }
+
+    @Override
+    public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
+        try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
+            Enumeration<ZipArchiveEntry> entries = zip.getEntriesInPhysicalOrder();
+            while (entries.hasMoreElements()) {
+                ZipArchiveEntry ze = entries.nextElement();
+                int unixMode = ze.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? ze.getUnixMode() : 0;
+                int typeBits = unixMode & 0170000;
+                int mode = unixMode == 0 ? -1 : unixMode & 07777;
+                String name = ze.getName();
+                if (ze.isUnixSymlink()) {
+                    String target;
+                    try (InputStream in = zip.getInputStream(ze)) {
+                        byte[] bytes = in.readNBytes(MAX_LINK_TARGET + 1);
+                        if (bytes.length > MAX_LINK_TARGET) {
+                            throw new IOException("link '" + name + "' in " + archive + " has an oversized target");
+                        }
+                        target = new String(bytes, StandardCharsets.UTF_8);
+                    }
+                    visitor.visit(new ArchivedEntry(name, EntryType.SYMLINK, 0, mode, ze.getLastModifiedTime(),
+                            target), InputStream.nullInputStream());
+                } else if (ze.isDirectory() || typeBits == UnixStat.DIR_FLAG) {
+                    String dir = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+                    visitor.visit(new ArchivedEntry(dir, EntryType.DIRECTORY, 0, mode, ze.getLastModifiedTime(), null),
+                            InputStream.nullInputStream());
+                } else if (typeBits != 0 && typeBits != UnixStat.FILE_FLAG) {
+                    visitor.visit(new ArchivedEntry(name, EntryType.OTHER, ze.getSize(), mode,
+                            ze.getLastModifiedTime(), null), InputStream.nullInputStream());
+                } else {
+                    try (InputStream in = zip.getInputStream(ze)) {
+                        visitor.visit(new ArchivedEntry(name, EntryType.FILE, ze.getSize(), mode,
+                                ze.getLastModifiedTime(), null), in);
+                    }
+                }
+            }
+        }
+    }
+
+    private static ZipArchiveEntry entry(String name, int unixMode, FileTime mtime) {
+        ZipArchiveEntry ze = new ZipArchiveEntry(name);
+        ze.setUnixMode(unixMode);
+        ze.setTime(mtime.toMillis());
+        X5455_ExtendedTimestamp ts = new X5455_ExtendedTimestamp();
+        ts.setModifyFileTime(mtime);
+        ze.addExtraField(ts);
+        return ze;
+    }
+
+    static boolean isCompressed(String path) {
+        int dot = path.lastIndexOf('.');
+        int slash = path.lastIndexOf('/');
+        return dot > slash + 1 && STORED_EXTENSIONS.contains(path.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private static int level(Map<String, String> options) throws IOException {
+        String value = options.getOrDefault("level", Integer.toString(DEFAULT_LEVEL));
+        try {
+            int level = Integer.parseInt(value.strip());
+            if (level >= 0 && level <= 9) {
+                return level;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException("zip option 'level' must be 0-9, was '" + value + "'");
+    }
+
+    @Override
+    public String toString() {
+        return "ZipArchiver";
+    }
+}

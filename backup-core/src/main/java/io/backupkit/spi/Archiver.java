@@ -1,0 +1,72 @@
+package io.backupkit.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes one unit's files into an archive, and reads them back. Found by {@link #id()} through
+ * {@link java.util.ServiceLoader}; an instance can also be given to the plan builder.
+ *
+ * <pre>{@code
+ * BackupPlan.builder().archiver("zip")...          // discovered by id
+ * BackupPlan.builder().archiver(new MyArchiver())  // or given directly
+ * }</pre>
+ *
+ * <p>An archiver only moves bytes. The engine walks the source, hashes every file while the archiver reads it,
+ * writes the index and manifest, and checks every entry read back (names, types, hashes) before anything is
+ * restored, so an archiver need not defend against hostile archives beyond not crashing on them.
+ */
+public interface Archiver {
+
+    /**
+     * @return the id plans use to name this archiver, e.g. {@code "zip"}
+     */
+    String id();
+
+    /**
+     * @return the file name extension of this archiver's archives without the dot (e.g. {@code "zip"}), or
+     *         {@code ""} when each unit is written as a plain folder
+     */
+    String extension();
+
+    /**
+     * @return the options this archiver understands, with their defaults; plan options override them
+     */
+    default Map<String, String> defaultOptions() {
+        return Map.of();
+    }
+
+    /**
+     * Writes the request's entries into {@code request.archive()}. The file (or folder) must not exist yet; on
+     * failure the engine deletes whatever was written.
+     *
+     * @param request the unit to write
+     * @throws IOException if reading a source file or writing the archive fails
+     */
+    void write(ArchiveWriteRequest request) throws IOException;
+
+    /**
+     * Reads every entry of an archive in the order stored and hands each to the visitor, with the content of
+     * regular files.
+     *
+     * @param archive the archive (file or folder) written by {@link #write}
+     * @param options the options the archive was written with, as recorded in the manifest
+     * @param visitor receives each entry
+     * @throws IOException if the archive cannot be read
+     */
+    void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException;
+
+    /** Receives the entries of an archive being read. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        /**
+         * @param entry the entry as stored
+         * @param content the content of a {@link EntryType#FILE} entry, valid only during this call; an empty
+         *        stream for other types
+         * @throws IOException to stop reading
+         */
+        void visit(ArchivedEntry entry, InputStream content) throws IOException;
+    }
+}
