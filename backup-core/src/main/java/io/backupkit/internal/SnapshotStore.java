@@ -88,19 +88,35 @@ public final class SnapshotStore {
 
     /**
      * @param start when the run started
-     * @return a fresh id: the start time, moved on a second at a time while a snapshot of that id exists
+     * @return a fresh id: the start time, or one second after the newest snapshot in the destination when that is
+     *         later (clock moved back, or several backups in one second), so ids always grow with each backup
      */
     public String newId(Instant start) {
         Instant t = start.truncatedTo(ChronoUnit.SECONDS);
-        while (true) {
-            String id = idFor(t);
-            if (!Files.exists(complete(id), LinkOption.NOFOLLOW_LINKS)
-                    && !Files.exists(partial(id), LinkOption.NOFOLLOW_LINKS)
-                    && !Files.exists(destination.resolve(id + DELETING), LinkOption.NOFOLLOW_LINKS)) {
-                return id;
-            }
-            t = t.plusSeconds(1);
+        String newest = newestName();
+        if (newest != null && idFor(t).compareTo(newest) <= 0) {
+            t = timeOf(newest).plusSeconds(1);
         }
+        return idFor(t);
+    }
+
+    private String newestName() {
+        String newest = null;
+        if (!Files.isDirectory(destination)) {
+            return null;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(destination)) {
+            for (Path p : stream) {
+                String name = p.getFileName().toString();
+                String id = name.length() >= 16 ? name.substring(0, 16) : name;
+                if (isId(id) && (newest == null || id.compareTo(newest) > 0)) {
+                    newest = id;
+                }
+            }
+        } catch (IOException e) {
+            throw new BackupException("Cannot list destination " + destination + ": " + SourceScanner.describe(e), e);
+        }
+        return newest;
     }
 
     /**

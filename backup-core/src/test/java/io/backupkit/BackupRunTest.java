@@ -1,0 +1,243 @@
+package io.backupkit;
+
+import io.backupkit.internal.DestinationLock;
+import io.backupkit.internal.zip.ZipArchiver;
+import io.backupkit.spi.ArchiveWriteRequest;
+import io.backupkit.spi.Archiver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BackupRunTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path source;
+    private Path dest;
+
+    private BackupPlan.Builder plan() throws IOException {
+        source = TestTrees.plexLike(tmp.resolve("source"));
+        dest = tmp.resolve("dest");
+        return BackupPlan.builder().source(source).destination(dest);
+    }
+
+    /** A zip archiver that fails on the n-th unit, as a crash would. */
+    private static final class FailingZip implements Archiver {
+        private final ZipArchiver zip = new ZipArchiver();
+        private final int failAt;
+        private int count;
+
+        FailingZip(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public String id() {
+            return "zip";
+        }
+
+        @Override
+        public String extension() {
+            return "zip";
+        }
+
+        @Override
+        public Map<String, String> defaultOptions() {
+            return zip.defaultOptions();
+        }
+
+        @Override
+        public void write(ArchiveWriteRequest request) throws IOException {
+            if (++count == failAt) {
+                throw new IOException("disk on fire");
+            }
+            zip.write(request);
+        }
+
+        @Override
+        public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
+            zip.read(archive, options, visitor);
+        }
+    }
+
+    @Test
+    void shouldLeaveAnInterruptedBackupUnfinishedAndResumeIt() throws Exception {
+        BackupPlan good = plan().build();
+        BackupPlan failing = good.toBuilder().archiver(new FailingZip(3)).build();
+
+        assertThatThrownBy(failing::backup).isInstanceOf(BackupException.class).hasMessageContaining("disk on fire")
+                .hasMessageContaining("unit 'Logs'");
+        assertThat(good.snapshots()).singleElement().satisfies(s -> assertThat(s.complete()).isFalse());
+        assertThatThrownBy(() -> good.restore(RestoreRequest.latest().target(tmp.resolve("r"))))
+                .isInstanceOf(SnapshotNotFoundException.class);
+
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        BackupResult resumed = good.toBuilder().listener(events::add).build().resume();
+
+        assertThat(resumed.unitsReused()).isEqualTo(2);
+        assertThat(events).filteredOn(e -> e instanceof ProgressEvent.UnitFinished f && f.reused()).hasSize(2);
+        assertThat(good.snapshots()).singleElement().satisfies(s -> {
+            assertThat(s.complete()).isTrue();
+            assertThat(s.id()).isEqualTo(resumed.snapshotId());
+        });
+        assertThat(good.verify(resumed.snapshotId()).ok()).isTrue();
+        good.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
+    void shouldRewriteUnitsThatChangedSinceTheInterruption() throws Exception {
+        BackupPlan good = plan().build();
+        assertThatThrownBy(good.toBuilder().archiver(new FailingZip(4)).build()::backup)
+                .isInstanceOf(BackupException.class);
+        TestTrees.write(source.resolve("Cache/cache.bin"), "changed after the crash");
+
+        BackupResult resumed = good.resume();
+
+        assertThat(resumed.unitsReused()).isEqualTo(2); // _root and Logs kept, Cache rewritten
+        good.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
+    void shouldRefuseToResumeWhenNothingIsUnfinished() throws Exception {
+        BackupPlan p = plan().build();
+        assertThatThrownBy(p::resume).isInstanceOf(SnapshotNotFoundException.class)
+                .hasMessageContaining("No unfinished snapshot").hasMessageContaining(dest.toString());
+    }
+
+    @Test
+    void shouldFailClearlyWhenTheSourceIsMissing() throws Exception {
+        BackupPlan p = plan().source(tmp.resolve("nope")).build();
+        assertThatThrownBy(p::backup).isInstanceOf(BackupException.class)
+                .hasMessage("Source folder " + tmp.resolve("nope") + " does not exist");
+        assertThat(dest).doesNotExist();
+    }
+
+    @Test
+    void shouldFailClearlyWhenTheSourceIsAFile() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        BackupPlan p = plan().source(file).build();
+        assertThatThrownBy(p::backup).isInstanceOf(BackupException.class).hasMessageContaining(file + " is not a folder");
+    }
+
+    @Test
+    void shouldWriteNothingInADryRun() throws Exception {
+        BackupResult r = plan().dryRun(true).build().backup();
+        assertThat(r.dryRun()).isTrue();
+        assertThat(r.files()).isEqualTo(11);
+        assertThat(dest).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseASecondRunWhileTheLockIsHeld() throws Exception {
+        BackupPlan p = plan().build();
+        Files.createDirectories(dest);
+        try (DestinationLock ignored = DestinationLock.acquire(dest, "test")) {
+            assertThatThrownBy(p::backup).isInstanceOf(DestinationLockedException.class)
+                    .hasMessageContaining(dest.toString())
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
+        }
+        assertThat(p.backup().snapshotId()).isNotBlank();
+    }
+
+    @Test
+    void shouldTakeOverALockLeftByADeadRun() throws Exception {
+        BackupPlan p = plan().build();
+        Files.createDirectories(dest);
+        Files.writeString(dest.resolve(".backupkit.lock"), "pid 999999 on host elsewhere, backup since 2020-01-01");
+        assertThat(p.backup().snapshotId()).isNotBlank();
+        assertThat(Files.readString(dest.resolve(".backupkit.lock"))).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheNewestSnapshotsAndNeverTheJustWrittenOneLast() throws Exception {
+        BackupPlan p = plan().retention(RetentionPolicies.keepLast(2)).build();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            BackupResult r = p.backup();
+            ids.add(r.snapshotId());
+            if (i >= 2) {
+                assertThat(r.pruned()).containsExactly(ids.get(i - 2));
+            }
+        }
+        assertThat(p.snapshots()).extracting(Snapshot::id).containsExactly(ids.get(3), ids.get(2));
+        assertThat(ids).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldNeverRemoveTheSnapshotJustWrittenWhateverThePolicySays() throws Exception {
+        BackupPlan p = plan().retention(new io.backupkit.spi.RetentionPolicy() {
+            @Override
+            public String id() {
+                return "keep-none";
+            }
+
+            @Override
+            public List<Snapshot> keep(List<Snapshot> complete, java.time.Instant now) {
+                return List.of();
+            }
+        }).build();
+        String first = p.backup().snapshotId();
+        BackupResult second = p.backup();
+        assertThat(second.pruned()).containsExactly(first);
+        assertThat(p.snapshots()).extracting(Snapshot::id).containsExactly(second.snapshotId());
+    }
+
+    @Test
+    void shouldNotRunRetentionAfterAFailedBackup() throws Exception {
+        BackupPlan good = plan().retention(RetentionPolicies.keepLast(1)).build();
+        String first = good.backup().snapshotId();
+        assertThatThrownBy(good.toBuilder().archiver(new FailingZip(2)).build()::backup)
+                .isInstanceOf(BackupException.class);
+        assertThat(good.snapshots()).filteredOn(Snapshot::complete).extracting(Snapshot::id).containsExactly(first);
+    }
+
+    @Test
+    void shouldReportProgress() throws Exception {
+        List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+        BackupResult r = plan().listener(events::add).build().backup();
+        assertThat(events.get(0)).isInstanceOf(ProgressEvent.RunStarted.class);
+        assertThat(events.get(events.size() - 1)).isEqualTo(
+                new ProgressEvent.RunFinished(Operation.BACKUP, r.snapshotId(), true));
+        assertThat(events).filteredOn(e -> e instanceof ProgressEvent.Progress).hasSize((int) r.files());
+        ProgressEvent.Progress last = events.stream().filter(e -> e instanceof ProgressEvent.Progress)
+                .map(ProgressEvent.Progress.class::cast).reduce((a, b) -> b).orElseThrow();
+        assertThat(last.filesDone()).isEqualTo(last.filesTotal());
+        assertThat(last.bytesDone()).isEqualTo(last.bytesTotal()).isEqualTo(r.bytes());
+    }
+
+    @Test
+    void shouldIgnoreAFailingListener() throws Exception {
+        BackupResult r = plan().listener(e -> {
+            throw new IllegalStateException("listener bug");
+        }).build().backup();
+        assertThat(r.files()).isEqualTo(11);
+    }
+
+    @Test
+    void shouldWriteTheManifestAndRunLog() throws Exception {
+        BackupResult r = plan().exclude("Logs/**").build().backup();
+        Path snapshot = dest.resolve(r.snapshotId());
+        assertThat(snapshot.resolve("manifest.json")).isRegularFile();
+        assertThat(Files.readString(snapshot.resolve("manifest.json"))).contains("\"formatVersion\" : 1")
+                .contains("\"excludes\" : [ \"Logs/**\" ]");
+        assertThat(Files.readString(snapshot.resolve("backup.log"))).contains("Writing unit 'Metadata'");
+        assertThat(snapshot.resolve("units/_root.zip")).isRegularFile();
+        assertThat(snapshot.resolve("index/Plug-in Support.jsonl")).isRegularFile();
+        assertThat(snapshot.resolve("units/Logs.zip")).doesNotExist();
+        assertThat(snapshot.resolve("state")).doesNotExist();
+        assertThat(snapshot.resolve("partial.json")).doesNotExist();
+    }
+}
