@@ -230,16 +230,19 @@ public final class SnapshotStore {
      */
     public static Manifest readManifest(Path dir, String id) {
         Manifest m;
+
         try {
-            m = Json.read(dir.resolve(MANIFEST), Manifest.class);
+            com.fasterxml.jackson.databind.JsonNode tree = Json.MAPPER.readTree(dir.resolve(MANIFEST).toFile());
+            int format = tree.path("formatVersion").asInt(0);
+            if (format > Manifest.FORMAT_VERSION) {
+                throw new IncompatibleSnapshotException("Snapshot " + id + " has format version " + format
+                    + ", newer than format version " + Manifest.FORMAT_VERSION + " that BackupKit "
+                        + Version.current() + " reads; upgrade BackupKit to restore it");
+            }
+            m = Json.MAPPER.treeToValue(tree, Manifest.class);
         } catch (IOException e) {
             throw new BackupException("Cannot read the manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
                     + "): " + e.getMessage(), e);
-        }
-        if (m.formatVersion() > Manifest.FORMAT_VERSION) {
-            throw new IncompatibleSnapshotException("Snapshot " + id + " has format version " + m.formatVersion()
-                    + ", newer than format version " + Manifest.FORMAT_VERSION + " that BackupKit "
-                    + Version.current() + " reads; upgrade BackupKit to restore it");
         }
         if (m.formatVersion() < 1 || m.units() == null || m.archiver() == null || m.plan() == null) {
             throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)

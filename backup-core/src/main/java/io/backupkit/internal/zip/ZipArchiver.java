@@ -6,6 +6,7 @@ import io.backupkit.spi.Archiver;
 import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
 import org.apache.commons.compress.archivers.zip.UnixStat;
+import org.apache.commons.compress.archivers.zip.X000A_NTFS;
 import org.apache.commons.compress.archivers.zip.X5455_ExtendedTimestamp;
 import org.apache.commons.compress.archivers.zip.Zip64Mode;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -28,7 +29,8 @@ import java.util.zip.ZipEntry;
 /**
  * Zip archives through Commons Compress: UTF-8 names, ZIP64 when an archive passes 65,535 entries or 4 GiB, POSIX
  * mode and link type in the Unix external attributes (so Info-ZIP {@code unzip} restores them), the modification
- * time to the second in the extended-timestamp field (the exact time is in BackupKit's index). Files whose format is
+ * time to the second in the extended-timestamp field, or in the NTFS field for times past 2038 (the exact time is in
+ * BackupKit's index). Files whose format is
  * already compressed (images, video, audio, archives, Plex {@code .bif}) are STORED rather than deflated again.
  *
  * <p>Options: {@code level}, the deflate level 0-9 (default {@value #DEFAULT_LEVEL}).
@@ -99,6 +101,8 @@ public final class ZipArchiver implements Archiver {
                         zip.closeArchiveEntry();
                     }
                     case FILE -> {
+                        ZipArchiveEntry ze = entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
+                        ze.setMethod(level == 0 || isCompressed(e.path()) ? ZipEntry.STORED : ZipEntry.DEFLATED);
                         InputStream in;
                         try {
                             in = request.open(e);
@@ -106,8 +110,6 @@ public final class ZipArchiver implements Archiver {
                             continue; // recorded by the engine; the entry is left out
                         }
                         try (in) {
-                            ZipArchiveEntry ze = entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
-                            ze.setMethod(level == 0 || isCompressed(e.path()) ? ZipEntry.STORED : ZipEntry.DEFLATED);
                             zip.putArchiveEntry(ze);
                             int n;
                             while ((n = in.read(buffer)) > 0) {
@@ -165,9 +167,17 @@ public final class ZipArchiver implements Archiver {
         ZipArchiveEntry ze = new ZipArchiveEntry(name);
         ze.setUnixMode(unixMode);
         ze.setTime(mtime.toMillis());
-        X5455_ExtendedTimestamp ts = new X5455_ExtendedTimestamp();
-        ts.setModifyFileTime(mtime);
-        ze.addExtraField(ts);
+        long seconds = mtime.to(java.util.concurrent.TimeUnit.SECONDS);
+        if (seconds >= Integer.MIN_VALUE && seconds <= Integer.MAX_VALUE) {
+            X5455_ExtendedTimestamp ts = new X5455_ExtendedTimestamp();
+            ts.setModifyFileTime(mtime);
+            ze.addExtraField(ts);
+        } else {
+            // past 2038 (or before 1901) the Unix extended timestamp cannot hold it: use the NTFS field instead
+            X000A_NTFS ntfs = new X000A_NTFS();
+            ntfs.setModifyFileTime(mtime);
+            ze.addExtraField(ntfs);
+        }
         return ze;
     }
 
