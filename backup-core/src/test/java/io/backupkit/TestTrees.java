@@ -33,6 +33,8 @@ final class TestTrees {
                 + "_combined/posters/com.plexapp.agents.themoviedb_0123456789abcdef0123456789abcdef");
         byte[] jpg = new byte[50_000];
         random.nextBytes(jpg);
+        longDir = longDir.resolve("a-folder-name-that-pushes-the-relative-path-well-past-two-hundred-and-sixty-"
+                + "characters-as-Plex-bundles-do");
         Files.createDirectories(longDir);
         Files.write(longDir.resolve("poster-with-a-long-name-0123456789abcdef0123456789abcdef.jpg"), jpg);
         write(root.resolve("Metadata/Movies/Ünïcödé ファイル/Info.xml"), "<Info/>");
