@@ -111,6 +111,46 @@ class BackupRunTest {
     }
 
     @Test
+    void shouldResumeARunKilledWhileItCompletedTheSnapshot() throws Exception {
+        BackupPlan p = plan().build();
+        BackupResult first = p.backup();
+        // the state a kill leaves between removing partial.json and renaming the folder: only the manifest says how
+        Files.move(dest.resolve(first.snapshotId()), dest.resolve(first.snapshotId() + ".partial"));
+
+        BackupResult resumed = p.resume();
+
+        assertThat(resumed.snapshotId()).isEqualTo(first.snapshotId());
+        assertThat(resumed.unitsReused()).isEqualTo(first.units());
+        assertThat(p.verify(resumed.snapshotId()).ok()).isTrue();
+        assertThat(dest.resolve(first.snapshotId()).resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void shouldResumeARunKilledBeforeItWroteAnything() throws Exception {
+        BackupPlan p = plan().build();
+        Files.createDirectories(dest.resolve("20260101T000000Z.partial"));
+
+        BackupResult resumed = p.resume();
+
+        assertThat(resumed.snapshotId()).isEqualTo("20260101T000000Z");
+        assertThat(resumed.unitsReused()).isZero();
+        p.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
+    void shouldRefuseToResumeWithAnotherArchiver() throws Exception {
+        BackupPlan p = plan().build();
+        assertThatThrownBy(p.toBuilder().archiver(new FailingZip(2)).build()::backup)
+                .isInstanceOf(BackupException.class);
+        Path state = Files.list(dest).filter(f -> f.toString().endsWith(".partial")).findFirst().orElseThrow()
+                .resolve("partial.json");
+        Files.writeString(state, Files.readString(state).replace("\"id\" : \"zip\"", "\"id\" : \"7z\""));
+        assertThatThrownBy(p::resume).isInstanceOf(BackupException.class)
+                .hasMessageContaining("started with archiver '7z', this plan uses 'zip'");
+    }
+
+    @Test
     void shouldRefuseToResumeWhenNothingIsUnfinished() throws Exception {
         BackupPlan p = plan().build();
         assertThatThrownBy(p::resume).isInstanceOf(SnapshotNotFoundException.class)

@@ -65,6 +65,7 @@ public final class BackupEngine {
     private final RunLog log = new RunLog();
     private final AtomicLong filesDone = new AtomicLong();
     private final AtomicLong bytesDone = new AtomicLong();
+    private final Map<String, Manifest.UnitRecord> committedUnits = new HashMap<>();
     private long filesTotal;
     private long bytesTotal;
 
@@ -104,12 +105,13 @@ public final class BackupEngine {
                 } else {
                     snapshotId = store.newId(start);
                     partial = store.partial(snapshotId);
-                    Files.createDirectories(partial.resolve(UNITS));
-                    Files.createDirectories(partial.resolve(INDEX));
-                    Files.createDirectories(partial.resolve(STATE));
+                    Files.createDirectory(partial);
                     Json.writeDurably(partial.resolve(SnapshotStore.PARTIAL_STATE), new PartialState(
                             Manifest.FORMAT_VERSION, snapshotId, start.toString(), DestinationLock.hostName(),
                             archiverInfo(), planInfo()));
+                    Files.createDirectories(partial.resolve(UNITS));
+                    Files.createDirectories(partial.resolve(INDEX));
+                    Files.createDirectories(partial.resolve(STATE));
                     Fs.fsyncDirectory(plan.destination());
                 }
                 log.attach(partial.resolve("backup.log"));
@@ -212,27 +214,54 @@ public final class BackupEngine {
         return name.substring(0, name.length() - SnapshotStore.PARTIAL.length());
     }
 
+    /**
+     * Reads how the unfinished snapshot was started: from {@code partial.json}, or, when a run was killed while it
+     * completed the snapshot (after removing that file), from the manifest it had written; when neither exists (a
+     * run killed right after creating the folder) the plan's own settings are used, as nothing was written yet.
+     * Refuses only a snapshot started with another archiver.
+     */
     private void checkResumable(Path partial, String id) throws IOException {
-        PartialState state;
+        Path stateFile = partial.resolve(SnapshotStore.PARTIAL_STATE);
+        Path manifestFile = partial.resolve(SnapshotStore.MANIFEST);
+        PartialState state = null;
         try {
-            state = Json.read(partial.resolve(SnapshotStore.PARTIAL_STATE), PartialState.class);
-        } catch (IOException e) {
-            throw new BackupException("Unfinished snapshot " + id + " (" + partial + ") has no readable "
-                    + SnapshotStore.PARTIAL_STATE + "; it cannot be resumed: " + e.getMessage(), e);
+            if (Files.isRegularFile(stateFile)) {
+                state = Json.read(stateFile, PartialState.class);
+            } else if (Files.isRegularFile(manifestFile)) {
+                Manifest m = Json.read(manifestFile, Manifest.class);
+                state = new PartialState(m.formatVersion(), id, m.created(), m.host(), m.archiver(), m.plan());
+                for (Manifest.UnitRecord r : m.units()) {
+                    committedUnits.put(r.name(), r);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.info("Unfinished snapshot {} has no readable state ({}); continuing with this plan's settings", id,
+                    e.getMessage());
+            state = null;
         }
-        if (state.archiver() == null || !plan.archiver().id().equals(state.archiver().id())) {
+        if (state != null && (state.archiver() == null || !plan.archiver().id().equals(state.archiver().id()))) {
             throw new BackupException("Unfinished snapshot " + id + " was started with archiver '"
                     + (state.archiver() == null ? null : state.archiver().id()) + "', this plan uses '"
                     + plan.archiver().id() + "'; resume it with the same archiver or start a new backup");
         }
-        if (!archiverInfo().equals(state.archiver()) || !planInfo().equals(state.plan())) {
-            log.info("Plan settings changed since snapshot {} was started; units are rewritten where needed", id);
-            Json.writeDurably(partial.resolve(SnapshotStore.PARTIAL_STATE), new PartialState(state.formatVersion(),
-                    id, state.created(), state.host(), archiverInfo(), planInfo()));
+        if (state == null || !Files.isRegularFile(stateFile) || !archiverInfo().equals(state.archiver())
+                || !planInfo().equals(state.plan())) {
+            if (state != null) {
+                log.info("Plan settings changed since snapshot {} was started; units are rewritten where needed",
+                        id);
+            }
+            Json.writeDurably(stateFile, new PartialState(Manifest.FORMAT_VERSION, id,
+                    state == null ? SnapshotStore.timeOf(id).toString() : state.created(),
+                    state == null ? DestinationLock.hostName() : state.host(), archiverInfo(), planInfo()));
         }
         Files.createDirectories(partial.resolve(UNITS));
         Files.createDirectories(partial.resolve(INDEX));
         Files.createDirectories(partial.resolve(STATE));
+        for (Manifest.UnitRecord r : committedUnits.values()) {
+            // the manifest's unit records become state records again, so a further interruption keeps them too
+            Json.writeDurably(partial.resolve(STATE).resolve(UnitNames.fileName(r.name()) + ".json"), r);
+        }
+        Files.deleteIfExists(manifestFile);
     }
 
     private Manifest.ArchiverInfo archiverInfo() {
@@ -289,8 +318,6 @@ public final class BackupEngine {
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Version.current(), id,
                 SnapshotStore.timeOf(id).toString(), Instant.now().toString(), DestinationLock.hostName(), null,
                 archiverInfo(), planInfo(), records, new Manifest.Totals(files, dirs, links, bytes, stored));
-        Fs.deleteTree(partial.resolve(STATE));
-        Files.deleteIfExists(partial.resolve(SnapshotStore.PARTIAL_STATE));
         log.info("Snapshot {}: {} units ({} kept), {} files, {} folders, {} links, {} bytes, {} bytes stored", id,
                 records.size(), reused, files, dirs, links, bytes, stored);
         log.close();
@@ -298,6 +325,10 @@ public final class BackupEngine {
         Fs.fsyncDirectory(partial.resolve(UNITS));
         Fs.fsyncDirectory(partial.resolve(INDEX));
         Json.writeDurably(partial.resolve(SnapshotStore.MANIFEST), manifest);
+        // from here a resume finds everything in the manifest; only now drop what resuming needed before it
+        Fs.deleteTree(partial.resolve(STATE));
+        Files.deleteIfExists(partial.resolve(SnapshotStore.PARTIAL_STATE));
+        Fs.fsyncDirectory(partial);
         Path complete = store.complete(id);
         Files.move(partial, complete, StandardCopyOption.ATOMIC_MOVE);
         Fs.fsyncDirectory(plan.destination());

@@ -152,6 +152,35 @@ public final class Fs {
     }
 
     /**
+     * Resolves a snapshot-relative name against a folder, turning a name that the JVM's file-name encoding cannot
+     * represent into a clear error.
+     *
+     * @param dir a folder
+     * @param relative a {@code /}-separated relative name
+     * @return the resolved path
+     * @throws io.backupkit.BackupException naming the file and the encoding, with the fix
+     */
+    public static Path resolve(Path dir, String relative) {
+        try {
+            return dir.resolve(relative);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw unrepresentable(relative, dir, e);
+        }
+    }
+
+    /**
+     * @param name the file name at fault
+     * @param dir where it is
+     * @param cause the failure
+     * @return an exception explaining that the locale's encoding cannot represent the name
+     */
+    public static io.backupkit.BackupException unrepresentable(String name, Path dir, RuntimeException cause) {
+        return new io.backupkit.BackupException("Cannot handle '" + name + "' in " + dir + ": its name cannot be "
+                + "represented in this JVM's file-name encoding (" + System.getProperty("sun.jnu.encoding")
+                + ", from the locale); start Java with a UTF-8 locale, for example LANG=C.UTF-8", cause);
+    }
+
+    /**
      * @param path a path
      * @return whether it is on Windows
      */

@@ -389,7 +389,7 @@ public final class RestoreEngine {
 
         @Override
         public void directory(IndexEntry entry) throws IOException {
-            Path p = root.resolve(entry.path());
+            Path p = Fs.resolve(root, entry.path());
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new FileAlreadyExistsException(p.toString(), null, "a file of the snapshot is already there");
             }
@@ -399,7 +399,7 @@ public final class RestoreEngine {
 
         @Override
         public void file(IndexEntry entry, InputStream content) throws IOException {
-            Path p = root.resolve(entry.path());
+            Path p = Fs.resolve(root, entry.path());
             Files.createDirectories(p.getParent());
             try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS)) {
@@ -419,7 +419,7 @@ public final class RestoreEngine {
 
         void finish() throws IOException {
             for (IndexEntry link : links) {
-                Path p = root.resolve(link.path());
+                Path p = Fs.resolve(root, link.path());
                 Files.createDirectories(p.getParent());
                 Files.createSymbolicLink(p, p.getFileSystem().getPath(link.target()));
                 try {
@@ -431,7 +431,7 @@ public final class RestoreEngine {
             }
             directories.sort(Comparator.comparing(IndexEntry::path).reversed());
             for (IndexEntry dir : directories) {
-                Path p = root.resolve(dir.path());
+                Path p = Fs.resolve(root, dir.path());
                 Files.setLastModifiedTime(p, FileTime.from(Instant.parse(dir.mtime())));
                 setMode(p, dir.mode());
             }

@@ -327,8 +327,8 @@ public final class SnapshotReader {
                 }
             });
         } catch (IOException | RuntimeException e) {
-            if (e instanceof BackupException be && be.getCause() instanceof SinkFailure) {
-                throw be;
+            if (e instanceof BackupException be) {
+                throw be; // the target failed (disk full, name not representable), not the snapshot
             }
             add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_UNREADABLE, null, null,
                     "archive cannot be read: " + (e instanceof IOException io ? SourceScanner.describe(io)

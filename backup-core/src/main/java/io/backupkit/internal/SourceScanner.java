@@ -158,6 +158,7 @@ public final class SourceScanner {
     }
 
     private UnitEntry entry(Path path, String rel) {
+        Fs.resolve(source, rel); // fails clearly when the locale cannot represent the name
         try {
             if (unixView) {
                 Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRS, NOFOLLOW);
