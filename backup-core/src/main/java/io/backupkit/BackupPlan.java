@@ -9,7 +9,6 @@ import io.backupkit.internal.Verifier;
 import io.backupkit.spi.Archiver;
 import io.backupkit.spi.RetentionPolicy;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -487,22 +486,7 @@ public final class BackupPlan {
         }
 
         private static Path canonical(Path p) {
-            Path abs = p.toAbsolutePath().normalize();
-            // resolve links on the longest existing prefix, so a link to the source is caught too
-            Path existing = abs;
-            Path rest = abs.getFileSystem().getPath("");
-            while (existing != null && !Files.exists(existing)) {
-                rest = existing.getFileName().resolve(rest);
-                existing = existing.getParent();
-            }
-            if (existing == null) {
-                return abs;
-            }
-            try {
-                return existing.toRealPath().resolve(rest).normalize();
-            } catch (IOException e) {
-                return abs;
-            }
+            return io.backupkit.internal.Fs.canonical(p);
         }
 
         private static String checkRelative(String f) {

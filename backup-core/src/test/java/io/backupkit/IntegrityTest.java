@@ -220,6 +220,20 @@ class IntegrityTest {
     }
 
     @Test
+    void shouldRefuseARestoreTargetThatHoldsTheBackupsThroughALink() throws Exception {
+        BackupPlan inside = plan.toBuilder().destination(tmp.resolve("real/bk")).build();
+        inside.backup();
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("real"));
+        assertThatThrownBy(() -> inside.restore(RestoreRequest.latest().target(link)))
+                .isInstanceOf(BackupException.class).hasMessageContaining("contains the destination");
+        assertThat(inside.snapshots()).hasSize(1);
+        BackupPlan throughLink = plan.toBuilder().destination(link.resolve("bk")).build();
+        assertThatThrownBy(() -> throughLink.restore(RestoreRequest.latest().target(tmp.resolve("real"))))
+                .isInstanceOf(BackupException.class).hasMessageContaining("contains the destination");
+        assertThat(inside.snapshots()).hasSize(1);
+    }
+
+    @Test
     void shouldRefuseARestoreTargetHoldingTheBackups() throws Exception {
         plan.backup();
         assertThatThrownBy(() -> plan.restore(RestoreRequest.latest().target(tmp)))

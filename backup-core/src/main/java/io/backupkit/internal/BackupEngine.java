@@ -96,7 +96,7 @@ public final class BackupEngine {
                 return r;
             }
             createDestination();
-            try (DestinationLock lock = DestinationLock.acquire(plan.destination(), op.name().toLowerCase())) {
+            try (DestinationLock lock = DestinationLock.acquire(plan.destination(), op.name().toLowerCase(java.util.Locale.ROOT))) {
                 Path partial;
                 if (resume) {
                     partial = newestPartial();

@@ -152,6 +152,29 @@ public final class Fs {
     }
 
     /**
+     * @param p a path that need not exist
+     * @return its absolute, normalised form with links resolved on the longest prefix that exists, so that two paths
+     *         naming one folder through different links compare equal
+     */
+    public static Path canonical(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        Path rest = abs.getFileSystem().getPath("");
+        while (existing != null && !Files.exists(existing)) {
+            rest = existing.getFileName().resolve(rest);
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(rest).normalize();
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
+    /**
      * Resolves a snapshot-relative name against a folder, turning a name that the JVM's file-name encoding cannot
      * represent into a clear error.
      *

@@ -68,7 +68,8 @@ public final class RestoreEngine {
 
     private static final String JOURNAL = "journal.jsonl";
     private static final String COMMITTED = "{\"committed\":true}";
-    private static final long SPACE_MARGIN = 64L * 1024 * 1024;
+    /** Free space kept beyond the snapshot's size: 5 % of it, at most 64 MiB. */
+    private static final long MAX_SPACE_MARGIN = 64L * 1024 * 1024;
 
     private final BackupPlan plan;
     private final Events events;
@@ -125,14 +126,16 @@ public final class RestoreEngine {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new BackupException("Restore target " + target + " is a file, not a folder");
         }
-        Path dest = plan.destination().toAbsolutePath().normalize();
-        if (dest.startsWith(target)) {
-            throw new BackupException("Restore target " + target + " contains the destination " + dest
+        // compare real paths: a link must not hide that the target holds the backups (the swap would move them away)
+        Path dest = Fs.canonical(plan.destination());
+        Path realTarget = Fs.canonical(target);
+        if (dest.startsWith(realTarget)) {
+            throw new BackupException("Restore target " + target + " contains the destination " + plan.destination()
                     + "; restoring there would replace the backups themselves");
         }
-        if (target.startsWith(dest)) {
-            throw new BackupException("Restore target " + target + " is inside the destination " + dest
-                    + "; choose a folder outside it");
+        if (realTarget.startsWith(dest)) {
+            throw new BackupException("Restore target " + target + " is inside the destination "
+                    + plan.destination() + "; choose a folder outside it");
         }
         if (target.getParent() == null) {
             throw new BackupException("Restore target " + target + " is a file-system root; choose a folder");
@@ -158,7 +161,8 @@ public final class RestoreEngine {
                 problems.add(new VerifyProblem(null, SnapshotStore.MANIFEST, VerifyProblem.Kind.MANIFEST, null,
                         null, reader.droppedProblems() + " more problems not listed"));
             }
-            throw new CorruptSnapshotException(new VerifyResult(id, 0, reader.files(), reader.bytes(),
+            throw new CorruptSnapshotException(new VerifyResult(id, reader.indexes().size(), reader.files(),
+                    reader.bytes(),
                     Duration.between(start, Instant.now()), problems));
         }
     }
@@ -214,7 +218,7 @@ public final class RestoreEngine {
     private void checkSpace(Path work, Manifest manifest) throws IOException {
         long needed = manifest.totals() == null ? 0 : manifest.totals().bytes();
         long usable = Files.getFileStore(work).getUsableSpace();
-        if (usable < needed + SPACE_MARGIN) {
+        if (usable < needed + Math.min(MAX_SPACE_MARGIN, needed / 20)) {
             Fs.deleteTree(work);
             throw new BackupException("Not enough free space to restore next to the target: " + work + " has "
                     + usable + " bytes free, the snapshot needs " + needed + " bytes (plus a margin)");
@@ -279,8 +283,13 @@ public final class RestoreEngine {
                 Files.setLastModifiedTime(to.getParent(), parentTime);
                 kept++;
             }
+            Path dest = Fs.canonical(plan.destination());
             for (Path child : children(target)) {
                 if (!child.equals(work)) {
+                    if (dest.startsWith(Fs.canonical(child))) {
+                        throw new BackupException("Restore into " + target + " stopped: " + child
+                                + " holds the destination " + plan.destination());
+                    }
                     journal.move(child, old.resolve(child.getFileName().toString()));
                 }
             }
