@@ -97,10 +97,12 @@ public final class BackupPlan {
      * everything is on disk; retention runs afterwards and never removes the new snapshot.
      *
      * @return what was written
+     * @throws InvalidPlanException if the plan has no source
      * @throws BackupException naming the path or unit at fault; an interrupted snapshot stays unfinished and can be
      *         resumed
      */
     public BackupResult backup() {
+        requireSource("back up");
         return new BackupEngine(this).backup(false);
     }
 
@@ -110,9 +112,11 @@ public final class BackupPlan {
      *
      * @return what was written
      * @throws SnapshotNotFoundException if there is no unfinished snapshot
+     * @throws InvalidPlanException if the plan has no source
      * @throws BackupException naming the path or unit at fault
      */
     public BackupResult resume() {
+        requireSource("resume");
         return new BackupEngine(this).backup(true);
     }
 
@@ -150,14 +154,24 @@ public final class BackupPlan {
      * @return what was restored
      * @throws SnapshotNotFoundException if the snapshot does not exist
      * @throws CorruptSnapshotException if it fails verification; the target is not touched
+     * @throws InvalidPlanException if the request has no target and the plan no source
      * @throws BackupException naming the path at fault
      */
     public RestoreResult restore(RestoreRequest request) {
         Objects.requireNonNull(request, "restore request");
+        if (request.target().isEmpty()) {
+            requireSource("restore without a target");
+        }
         return new RestoreEngine(this).restore(request);
     }
 
-    /** @return the folder backed up */
+    private void requireSource(String what) {
+        if (source == null) {
+            throw new InvalidPlanException(List.of("source is required to " + what + "; set it with source(...)"));
+        }
+    }
+
+    /** @return the folder backed up, or {@code null} for a plan that only reads the destination */
     public Path source() {
         return source;
     }
@@ -244,7 +258,8 @@ public final class BackupPlan {
         }
 
         /**
-         * @param source the application's data folder to back up; also the default restore target. Required
+         * @param source the application's data folder to back up; also the default restore target. Required to back
+         *        up or resume; a plan without one can still list, verify and restore into an explicit target
          * @return this builder
          * @throws InvalidPlanException if {@code source} is null
          */
@@ -436,9 +451,6 @@ public final class BackupPlan {
          */
         public BackupPlan build() {
             List<String> problems = new ArrayList<>();
-            if (source == null) {
-                problems.add("source is required");
-            }
             if (destination == null) {
                 problems.add("destination is required");
             }

@@ -32,24 +32,29 @@ class BackupPlanTest {
     }
 
     @Test
-    void shouldRequireSource() {
-        assertThatThrownBy(() -> BackupPlan.builder().destination(tmp).build())
-                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("source is required");
+    void shouldRequireASourceToBackUpButNotToRead() {
+        BackupPlan readOnly = BackupPlan.builder().destination(tmp).build();
+        assertThat(readOnly.snapshots()).isEmpty();
+        assertThatThrownBy(readOnly::backup).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("source is required to back up");
+        assertThatThrownBy(readOnly::resume).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("source is required to resume");
+        assertThatThrownBy(() -> readOnly.restore(RestoreRequest.latest())).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("source is required to restore without a target");
     }
 
     @Test
     void shouldRequireDestination() {
         assertThatThrownBy(() -> BackupPlan.builder().source(tmp).build())
-                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("destination is required");
+                .isInstanceOf(InvalidPlanException.class).hasMessage("Invalid backup plan: destination is required");
     }
 
     @Test
     void shouldReportEveryProblemAtOnce() {
         InvalidPlanException e = catchThrowableOfType(InvalidPlanException.class,
                 () -> BackupPlan.builder().archiver("nope").build());
-        assertThat(e.problems()).hasSize(3);
-        assertThat(e.problems()).anyMatch(p -> p.contains("source is required"))
-                .anyMatch(p -> p.contains("destination is required"))
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.problems()).anyMatch(p -> p.contains("destination is required"))
                 .anyMatch(p -> p.contains("'nope'") && p.contains("available: zip"));
     }
 

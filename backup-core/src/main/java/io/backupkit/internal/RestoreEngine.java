@@ -130,7 +130,10 @@ public final class RestoreEngine {
         Path dest = Fs.canonical(plan.destination());
         Path realTarget = Fs.canonical(target);
         if (dest.startsWith(realTarget)) {
+            boolean linked = !realTarget.equals(target.toAbsolutePath().normalize())
+                    || !dest.equals(plan.destination().toAbsolutePath().normalize());
             throw new BackupException("Restore target " + target + " contains the destination " + plan.destination()
+                    + (linked ? " (through a symbolic link: " + realTarget + " holds " + dest + ")" : "")
                     + "; restoring there would replace the backups themselves");
         }
         if (realTarget.startsWith(dest)) {

@@ -1,0 +1,73 @@
+package io.backupkit.examples.cli;
+
+import io.backupkit.BackupPlan;
+import io.backupkit.RestoreRequest;
+import io.backupkit.RestoreResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.nio.file.Path;
+
+/**
+ * {@code backupkit restore}: restores a complete snapshot (the newest by default) into {@code --target}, or into
+ * {@code --source} when no target is given. The snapshot is verified first; the target is swapped only once
+ * everything is extracted, and paths the backup excluded (logs, caches) stay in place.
+ *
+ * <pre>{@code
+ * $ backupkit restore --dest /mnt/nas/backups/plex --target /tmp/plex-restored
+ * Restored snapshot 20261122T035800Z into /tmp/plex-restored: 3000 files, 12345678 bytes in 1.92s (0 excluded
+ *   paths kept)
+ * }</pre>
+ */
+@Command(name = "restore", description = "Restore a snapshot (default: the newest complete one).")
+final class RestoreCommand extends CliCommand {
+
+    @Option(names = "--dest", required = true, paramLabel = "DIR", description = "The folder that holds the snapshots.")
+    Path dest;
+
+    @Option(names = "--snapshot", paramLabel = "ID", description = "Snapshot id (default: the newest complete one).")
+    String snapshot;
+
+    @Option(names = "--target", paramLabel = "DIR", description = "Folder to restore into (default: --source).")
+    Path target;
+
+    @Option(names = "--source", paramLabel = "DIR",
+            description = "The application's data folder: the default target.")
+    Path source;
+
+    @Option(names = "--dry-run", description = "Verify the snapshot and report what would be restored; touch nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        if (target == null && source == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "Missing the folder to restore into: give --target DIR (or --source DIR to restore in place)");
+        }
+        Path into = target != null ? target : source;
+        RestoreRequest request = (snapshot == null ? RestoreRequest.latest() : RestoreRequest.of(snapshot))
+                .target(into)
+                .dryRun(dryRun);
+        RestoreResult r;
+        try (ProgressDisplay progress = progress()) {
+            BackupPlan.Builder builder = BackupPlan.builder().destination(dest).listener(progress);
+            if (source != null) {
+                builder.source(source);
+            }
+            BackupPlan plan = builder.build();
+            r = plan.restore(request);
+        }
+        if (common.json) {
+            printJson(r);
+        } else if (r.dryRun()) {
+            out().println("Dry run: snapshot " + r.snapshotId() + " is sound; would restore " + r.files() + " files, "
+                    + r.bytes() + " bytes into " + r.target());
+        } else {
+            out().println("Restored snapshot " + r.snapshotId() + " into " + r.target() + ": " + r.files() + " files, "
+                    + r.bytes() + " bytes in " + seconds(r.duration()) + "s (" + r.kept() + " excluded paths kept)");
+        }
+        printWarnings(r.warnings());
+        return BackupKitCli.EXIT_OK;
+    }
+}

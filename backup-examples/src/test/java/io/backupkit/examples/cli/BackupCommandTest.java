@@ -1,0 +1,187 @@
+package io.backupkit.examples.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupkit.internal.DestinationLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BackupCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path source() throws IOException {
+        return Fixtures.source(tmp.resolve("Plex Media Server"));
+    }
+
+    private String dest() {
+        return tmp.resolve("backups").toString();
+    }
+
+    @Test
+    void shouldPrintOneLineNamingTheSnapshotAndCounts() throws IOException {
+        CliRun run = CliRun.of("backup", "--source", source().toString(), "--dest", dest(), "--exclude", "Logs/**");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.outLines()).hasSize(1);
+        Matcher m = Fixtures.WRITTEN.matcher(run.out().strip());
+        assertThat(m.matches()).as(run.out()).isTrue();
+        assertThat(m.group(2)).isEqualTo("5");
+        assertThat(m.group(5)).isEqualTo("0");
+        assertThat(Path.of(dest()).resolve(m.group(1)).resolve("manifest.json")).isRegularFile();
+        assertThat(run.err()).as("no progress lines without a console").isEmpty();
+    }
+
+    @Test
+    void shouldPrintTheResultAsJson() throws IOException {
+        CliRun run = CliRun.of("backup", "--source", source().toString(), "--dest", dest(), "--json");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("snapshotId").asText()).matches("\\d{8}T\\d{6}Z");
+        assertThat(json.get("files").asLong()).isEqualTo(6);
+        assertThat(json.get("links").asLong()).isEqualTo(1);
+        assertThat(json.get("dryRun").asBoolean()).isFalse();
+        assertThat(json.get("duration").asText()).startsWith("PT");
+        assertThat(json.get("warnings").isArray()).isTrue();
+    }
+
+    @Test
+    void shouldWriteNothingOnADryRun() throws IOException {
+        CliRun run = CliRun.of("backup", "--source", source().toString(), "--dest", dest(), "--dry-run");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).matches("Dry run: snapshot \\d{8}T\\d{6}Z would hold 6 files, \\d+ bytes, \\d+ units\\R");
+        assertThat(Path.of(dest())).doesNotExist();
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestSnapshots() throws IOException {
+        String src = source().toString();
+        String first = Fixtures.snapshotId(CliRun.of("backup", "--source", src, "--dest", dest(), "--keep", "2"));
+        String second = Fixtures.snapshotId(CliRun.of("backup", "--source", src, "--dest", dest(), "--keep", "2"));
+        CliRun third = CliRun.of("backup", "--source", src, "--dest", dest(), "--keep", "2");
+        String thirdId = Fixtures.snapshotId(third);
+
+        assertThat(third.err()).contains("removed snapshot " + first);
+        assertThat(Path.of(dest()).resolve(first)).doesNotExist();
+        assertThat(Path.of(dest()).resolve(second)).isDirectory();
+        assertThat(Path.of(dest()).resolve(thirdId)).isDirectory();
+    }
+
+    @Test
+    void shouldRejectKeepBelowOneAsBadUsage() throws IOException {
+        CliRun run = CliRun.of("backup", "--source", source().toString(), "--dest", dest(), "--keep", "0");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).contains("--keep must be at least 1").contains("was 0");
+        assertThat(Path.of(dest())).doesNotExist();
+    }
+
+    @Test
+    void shouldRejectAKeepThatIsNoNumberAsBadUsage() throws IOException {
+        CliRun run = CliRun.of("backup", "--source", source().toString(), "--dest", dest(), "--keep", "seven");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--keep").contains("seven");
+    }
+
+    @Test
+    void shouldFailNamingTheSourceWhenItIsMissing() {
+        Path missing = tmp.resolve("no such folder");
+
+        CliRun run = CliRun.of("backup", "--source", missing.toString(), "--dest", dest());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("backupkit: error: Source folder " + missing + " does not exist");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void shouldFailWhenTheDestinationIsInsideTheSource() throws IOException {
+        Path source = source();
+        Path inside = source.resolve("backups");
+
+        CliRun run = CliRun.of("backup", "--source", source.toString(), "--dest", inside.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.err()).contains(inside.toString()).contains("inside the source");
+        assertThat(inside).doesNotExist();
+    }
+
+    @Test
+    void shouldFailListingTheAvailableArchiversForAnUnknownId() throws IOException {
+        CliRun run = CliRun.of("backup", "--source", source().toString(), "--dest", dest(), "--archiver", "rar");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.err()).contains("'rar'").contains("zip");
+    }
+
+    @Test
+    void shouldFailOnAMalformedExclude() throws IOException {
+        CliRun run = CliRun.of("backup", "--source", source().toString(), "--dest", dest(), "--exclude", "/Logs/**");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("/Logs/**");
+    }
+
+    @Test
+    void shouldFailNamingTheHolderWhileTheDestinationIsLocked() throws IOException {
+        Path source = source();
+        Path dest = Files.createDirectories(Path.of(dest()));
+        CliRun run;
+        DestinationLock lock = DestinationLock.acquire(dest, "test");
+        try {
+            run = CliRun.of("backup", "--source", source.toString(), "--dest", dest.toString());
+        } finally {
+            lock.close();
+        }
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.err()).contains("locked").contains("pid " + ProcessHandle.current().pid())
+                .contains("test since");
+        assertThat(Fixtures.snapshotOf(dest).keySet()).containsOnly("", ".backupkit.lock");
+        Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest.toString()));
+    }
+
+    @Test
+    void shouldFailToResumeWithoutAnUnfinishedSnapshot() throws IOException {
+        String src = source().toString();
+        Fixtures.snapshotId(CliRun.of("backup", "--source", src, "--dest", dest()));
+
+        CliRun run = CliRun.of("resume", "--source", src, "--dest", dest());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.err()).startsWith("backupkit: error: No unfinished snapshot").contains(dest());
+        Fixtures.snapshotId(CliRun.of("backup", "--source", src, "--dest", dest()));   // the lock was released
+    }
+
+    @Test
+    void shouldPrintOnlyTheFinalLineWhenQuiet() throws IOException {
+        CliRun run = CliRun.interactive("backup", "--source", source().toString(), "--dest", dest(), "--quiet");
+
+        Fixtures.snapshotId(run);
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void shouldDrawAProgressBarOnStandardErrorOnAConsole() throws IOException {
+        CliRun run = CliRun.interactive("backup", "--source", source().toString(), "--dest", dest());
+
+        Fixtures.snapshotId(run);
+        assertThat(run.outLines()).hasSize(1);
+        assertThat(run.err()).contains("backup").contains("100%");
+    }
+}
