@@ -98,7 +98,7 @@ final class DemoCommand extends CliCommand {
         } finally {
             if (!keep && !differs) {
                 try {
-                    DemoTree.deleteTree(work);
+                    io.backupkit.internal.Fs.deleteTree(work);
                 } catch (IOException e) {
                     err().println("warning: could not remove the demo folder " + work + ": " + e);
                 }

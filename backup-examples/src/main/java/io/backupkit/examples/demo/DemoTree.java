@@ -3,12 +3,9 @@ package io.backupkit.examples.demo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -134,34 +131,6 @@ public final class DemoTree {
     public static boolean isExcluded(String relative) {
         String top = relative.contains("/") ? relative.substring(0, relative.indexOf('/')) : relative;
         return top.equals("Logs") || top.equals("Cache");
-    }
-
-    /**
-     * Deletes a tree; links are deleted, never followed.
-     *
-     * @param dir the folder to delete, with everything in it; nothing happens when it does not exist
-     * @throws IOException if something cannot be deleted
-     */
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private Stats build() throws IOException {
