@@ -164,7 +164,7 @@ public final class RestoreEngine {
                 problems.add(new VerifyProblem(null, SnapshotStore.MANIFEST, VerifyProblem.Kind.MANIFEST, null,
                         null, reader.droppedProblems() + " more problems not listed"));
             }
-            throw new CorruptSnapshotException(new VerifyResult(id, reader.indexes().size(), reader.files(),
+            throw new CorruptSnapshotException(new VerifyResult(id, reader.units(), reader.files(),
                     reader.bytes(),
                     Duration.between(start, Instant.now()), problems));
         }

@@ -45,8 +45,10 @@ public final class SnapshotReader {
     private final String id;
     private final Manifest manifest;
     private final Archiver archiver;
-    private final Map<String, Map<String, IndexEntry>> indexes = new HashMap<>();
+    private final Set<String> readableIndexes = new HashSet<>();
     private final Map<String, String> links = new HashMap<>();
+    private final Map<String, String> linkUnits = new HashMap<>();
+    private final byte[] scratch = new byte[Hashing.BUFFER_SIZE];
     private long files;
     private long bytes;
     private int dropped;
@@ -88,7 +90,8 @@ public final class SnapshotReader {
 
     /**
      * Checks each unit's archive (exists, inside the snapshot, size and SHA-256) and index (SHA-256, parseable, safe
-     * names, no duplicates, links that stay inside), and loads the indexes.
+     * names, no duplicates, links that stay inside). Indexes are parsed again, one unit at a time, when each unit is
+     * read, so memory holds one unit's index and the snapshot's links, not every index at once.
      *
      * @return the problems found
      */
@@ -115,25 +118,19 @@ public final class SnapshotReader {
                 continue;
             }
             checkArchive(u, archive, problems);
-            loadIndex(u, index, problems);
+            if (checkIndexHash(u, index, problems)) {
+                parseIndex(u, index, problems, true);
+                readableIndexes.add(u.name());
+            }
         }
         for (Map.Entry<String, String> link : links.entrySet()) {
             String problem = SafePaths.checkLink(link.getKey(), link.getValue(), links);
             if (problem != null) {
-                add(problems, new VerifyProblem(unitOf(link.getKey()), link.getKey(), Kind.ENTRY, null, null,
+                add(problems, new VerifyProblem(linkUnits.get(link.getKey()), link.getKey(), Kind.ENTRY, null, null,
                         "unsafe link: " + problem));
             }
         }
         return problems;
-    }
-
-    private String unitOf(String path) {
-        for (Map.Entry<String, Map<String, IndexEntry>> e : indexes.entrySet()) {
-            if (e.getValue().containsKey(path)) {
-                return e.getKey();
-            }
-        }
-        return null;
     }
 
     private static Path inside(Path realDir, String rel) {
@@ -184,9 +181,7 @@ public final class SnapshotReader {
         }
     }
 
-    private void loadIndex(Manifest.UnitRecord u, Path index, List<VerifyProblem> problems) {
-        Map<String, IndexEntry> entries = new LinkedHashMap<>();
-        indexes.put(u.name(), entries);
+    private boolean checkIndexHash(Manifest.UnitRecord u, Path index, List<VerifyProblem> problems) {
         try {
             String sha = Hashing.sha256(index);
             if (!sha.equals(u.indexSha256())) {
@@ -196,8 +191,20 @@ public final class SnapshotReader {
         } catch (IOException e) {
             add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, u.indexSha256(), null,
                     "index cannot be read: " + SourceScanner.describe(e)));
-            return;
+            return false;
         }
+        return true;
+    }
+
+    /**
+     * Parses and checks one unit's index.
+     *
+     * @param collectLinks {@code true} on the first pass, which gathers the snapshot's links and reports problems
+     * @return the unit's entries by path, in index order; problematic lines left out
+     */
+    private Map<String, IndexEntry> parseIndex(Manifest.UnitRecord u, Path index, List<VerifyProblem> problems,
+                                               boolean collectLinks) {
+        Map<String, IndexEntry> entries = new LinkedHashMap<>();
         try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
             String line;
             int lineNo = 0;
@@ -230,23 +237,25 @@ public final class SnapshotReader {
                             "file entry without size or SHA-256"));
                     continue;
                 }
-                if (entries.putIfAbsent(e.path(), e) != null || links.containsKey(e.path())
-                        && e.type() != EntryType.SYMLINK) {
+                if (entries.putIfAbsent(e.path(), e) != null || (collectLinks && links.containsKey(e.path())
+                        && e.type() != EntryType.SYMLINK)) {
                     add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
                             "listed twice in the snapshot"));
                     continue;
                 }
-                if (e.type() == EntryType.SYMLINK) {
+                if (collectLinks && e.type() == EntryType.SYMLINK) {
                     if (links.putIfAbsent(e.path(), String.valueOf(e.target())) != null) {
                         add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
                                 "listed twice in the snapshot"));
                     }
+                    linkUnits.put(e.path(), u.name());
                 }
             }
         } catch (IOException e) {
             add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, null, null,
                     "index cannot be read: " + SourceScanner.describe(e)));
         }
+        return entries;
     }
 
     private static boolean belongsTo(String unit, String path) {
@@ -265,10 +274,10 @@ public final class SnapshotReader {
      * @param progress receives the bytes of each file checked
      */
     public void readUnit(Manifest.UnitRecord u, Sink sink, List<VerifyProblem> problems, LongConsumer progress) {
-        Map<String, IndexEntry> index = indexes.get(u.name());
-        if (index == null) {
-            return;
+        if (!readableIndexes.contains(u.name())) {
+            return; // reported by checkContainers
         }
+        Map<String, IndexEntry> index = parseIndex(u, dir.resolve(u.index()), new ArrayList<>(), false);
         Path archive = dir.resolve(u.archive());
         if (!Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
             return; // reported by checkContainers
@@ -353,7 +362,7 @@ public final class SnapshotReader {
                         new SinkFailure(e));
             }
         }
-        in.drain();
+        in.drain(scratch);
         files++;
         bytes += in.count;
         progress.accept(in.count);
@@ -392,11 +401,9 @@ public final class SnapshotReader {
         return links;
     }
 
-    /**
-     * @return the loaded index of each unit
-     */
-    public Map<String, Map<String, IndexEntry>> indexes() {
-        return indexes;
+    /** @return number of units in the manifest */
+    public int units() {
+        return manifest.units().size();
     }
 
     /** @return files whose content was read */
@@ -457,8 +464,7 @@ public final class SnapshotReader {
             return n;
         }
 
-        void drain() throws IOException {
-            byte[] buf = new byte[Hashing.BUFFER_SIZE];
+        void drain(byte[] buf) throws IOException {
             while (read(buf, 0, buf.length) >= 0) {
                 // hashing happens in read
             }
