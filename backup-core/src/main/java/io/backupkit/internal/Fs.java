@@ -202,12 +202,4 @@ public final class Fs {
                 + "represented in this JVM's file-name encoding (" + System.getProperty("sun.jnu.encoding")
                 + ", from the locale); start Java with a UTF-8 locale, for example LANG=C.UTF-8", cause);
     }
-
-    /**
-     * @param path a path
-     * @return whether it is on Windows
-     */
-    public static boolean isWindows(Path path) {
-        return WINDOWS;
-    }
 }
