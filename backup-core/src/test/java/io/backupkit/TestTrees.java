@@ -17,13 +17,13 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /** Builds sample trees and describes trees for byte-for-byte comparison. */
-final class TestTrees {
+public final class TestTrees {
 
     private TestTrees() {
     }
 
     /** A small Plex-like tree: root files, nested folders, a long path, unicode, links, an empty folder, modes. */
-    static Path plexLike(Path root) throws IOException {
+    public static Path plexLike(Path root) throws IOException {
         Files.createDirectories(root);
         Random random = new Random(42);
         write(root.resolve("Preferences.xml"), "<Preferences MachineIdentifier=\"abc\"/>");
@@ -53,12 +53,12 @@ final class TestTrees {
         return root;
     }
 
-    static void write(Path file, String content) throws IOException {
+    public static void write(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, content);
     }
 
-    static String randomText(Random random, int length) {
+    public static String randomText(Random random, int length) {
         StringBuilder sb = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             sb.append((char) ('a' + random.nextInt(26)));
@@ -70,7 +70,7 @@ final class TestTrees {
      * Describes a tree: per path its type, mode, mtime (to the microsecond), size and content hash or link target.
      * Paths matching {@code skip} prefixes are left out.
      */
-    static TreeMap<String, String> describe(Path root, String... skip) throws IOException {
+    public static TreeMap<String, String> describe(Path root, String... skip) throws IOException {
         TreeMap<String, String> out = new TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -124,7 +124,7 @@ final class TestTrees {
         return t.to(java.util.concurrent.TimeUnit.MICROSECONDS);
     }
 
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[65536];

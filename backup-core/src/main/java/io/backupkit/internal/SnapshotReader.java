@@ -222,7 +222,8 @@ public final class SnapshotReader {
                     continue;
                 }
                 String unsafe = SafePaths.checkName(e.path());
-                if (unsafe != null || e.type() == null || e.type() == EntryType.OTHER) {
+                if (unsafe != null || e.type() == null || e.type() == EntryType.OTHER
+                        || e.type() == EntryType.HARDLINK) {
                     add(problems, new VerifyProblem(u.name(), String.valueOf(e.path()), Kind.ENTRY, null, null,
                             unsafe != null ? "unsafe name: " + unsafe : "unsupported entry type " + e.type()));
                     continue;
@@ -313,7 +314,9 @@ public final class SnapshotReader {
                 if (entry.type() != ie.type()) {
                     add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.type().toString(),
                             String.valueOf(entry.type()), entry.type() == EntryType.OTHER
-                            ? "device, FIFO or socket entries are refused" : "entry type differs from the index"));
+                            ? "device, FIFO or socket entries are refused"
+                            : entry.type() == EntryType.HARDLINK ? "hard links are refused"
+                            : "entry type differs from the index"));
                     return;
                 }
                 switch (ie.type()) {

@@ -15,6 +15,11 @@ public enum EntryType {
     DIRECTORY,
     /** A symbolic link, stored as a link and never followed. */
     SYMLINK,
+    /**
+     * A hard link to another entry of the same archive (tar can hold them; the link target is in
+     * {@link ArchivedEntry#linkTarget()}): never written, refused on restore.
+     */
+    HARDLINK,
     /** Anything else (device, FIFO, socket): never written, refused on restore. */
     OTHER
 }
