@@ -561,7 +561,7 @@ public final class BackupEngine {
             }
         }
 
-        InputStream open(UnitEntry entry) throws IOException {
+        InputStream open(UnitEntry entry, boolean exact) throws IOException {
             Integer slot = slots.get(entry.path());
             if (slot == null) {
                 throw new IOException("'" + entry.path() + "' is not a file of unit '"
@@ -588,16 +588,27 @@ public final class BackupEngine {
             } catch (IOException e) {
                 throw new BackupException("Cannot read " + file + ": " + SourceScanner.describe(e), e);
             }
-            return new HashingStream(in, entry, slot);
+            return new HashingStream(in, entry, slot, exact);
         }
 
-        void done(int slot, UnitEntry entry, long size, String sha, boolean moreData) {
+        /** The archiver closed a stream before its end: the file may be opened again. */
+        void abandoned(int slot) {
+            synchronized (this) {
+                state[slot] = 0;
+            }
+        }
+
+        void done(int slot, UnitEntry entry, long size, String sha, boolean moreData, long padded) {
             synchronized (this) {
                 hashes[slot] = sha;
                 sizes[slot] = size;
                 state[slot] = 2;
             }
-            if (moreData || size != entry.size()) {
+            if (padded > 0) {
+                log.warn("'" + entry.path() + "' shrank while it was read (" + entry.size() + " bytes when listed, "
+                        + (size - padded) + " read); the snapshot holds what was read, padded with zeros to "
+                        + size + " bytes");
+            } else if (moreData || size != entry.size()) {
                 log.warn("'" + entry.path() + "' changed while it was read (" + entry.size() + " bytes when listed, "
                         + size + (moreData ? "+" : "") + " read); the snapshot holds what was read");
             }
@@ -660,37 +671,67 @@ public final class BackupEngine {
             return Hashing.hex(md.digest());
         }
 
+        /**
+         * Hashes what the archiver reads. In exact mode it yields exactly the listed size: cut when the file grew,
+         * padded with zeros when it shrank.
+         */
         private final class HashingStream extends FilterInputStream {
             private final MessageDigest md = Hashing.sha256();
             private final UnitEntry entry;
             private final int slot;
+            private final boolean exact;
             private long count;
+            private long padded;
             private boolean eof;
+            private boolean failed;
             private boolean closed;
 
-            HashingStream(InputStream in, UnitEntry entry, int slot) {
+            HashingStream(InputStream in, UnitEntry entry, int slot, boolean exact) {
                 super(in);
                 this.entry = entry;
                 this.slot = slot;
+                this.exact = exact;
             }
 
             @Override
             public int read() throws IOException {
-                int b = in.read();
-                if (b < 0) {
-                    eof = true;
-                } else {
-                    md.update((byte) b);
-                    count++;
-                }
-                return b;
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
             }
 
             @Override
             public int read(byte[] buf, int off, int len) throws IOException {
-                int n = in.read(buf, off, len);
+                if (len == 0) {
+                    return 0;
+                }
+                if (exact) {
+                    long left = entry.size() - count;
+                    if (left <= 0) {
+                        eof = true;
+                        return -1;
+                    }
+                    len = (int) Math.min(len, left);
+                    if (padded > 0 || eof) {
+                        java.util.Arrays.fill(buf, off, off + len, (byte) 0);
+                        md.update(buf, off, len);
+                        count += len;
+                        padded += len;
+                        return len;
+                    }
+                }
+                int n;
+                try {
+                    n = in.read(buf, off, len);
+                } catch (IOException e) {
+                    failed = true;
+                    throw e;
+                }
                 if (n < 0) {
                     eof = true;
+                    if (exact) {
+                        return read(buf, off, len);
+                    }
                 } else if (n > 0) {
                     md.update(buf, off, n);
                     count += n;
@@ -714,9 +755,19 @@ public final class BackupEngine {
                     return;
                 }
                 closed = true;
-                boolean more = !eof && in.read() >= 0;
-                in.close();
-                done(slot, entry, count, Hashing.hex(md.digest()), more);
+                boolean complete = exact ? count == entry.size() : eof;
+                if (failed || !complete) {
+                    in.close();
+                    abandoned(slot);
+                    return;
+                }
+                boolean more;
+                try {
+                    more = in.read() >= 0;
+                } finally {
+                    in.close();
+                }
+                done(slot, entry, count, Hashing.hex(md.digest()), more, padded);
             }
         }
     }

@@ -30,7 +30,7 @@ class ZipArchiverTest {
 
     private void write(Path zip, List<UnitEntry> entries, Map<String, String> options) throws Exception {
         new ZipArchiver().write(new ArchiveWriteRequest("", tmp, zip, entries, options,
-                e -> new ByteArrayInputStream(("content of " + e.path()).getBytes(StandardCharsets.UTF_8))));
+                (e, exact) -> new ByteArrayInputStream(("content of " + e.path()).getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test
