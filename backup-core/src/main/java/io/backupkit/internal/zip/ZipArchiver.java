@@ -1,6 +1,7 @@
 package io.backupkit.internal.zip;
 
 import io.backupkit.spi.ArchiveWriteRequest;
+import io.backupkit.spi.CompressedFormats;
 import io.backupkit.spi.ArchivedEntry;
 import io.backupkit.spi.Archiver;
 import io.backupkit.spi.EntryType;
@@ -21,9 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Enumeration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.ZipEntry;
 
 /**
@@ -43,12 +42,6 @@ public final class ZipArchiver implements Archiver {
 
     /** Default deflate level: zlib's default, the usual balance of speed and size. */
     public static final int DEFAULT_LEVEL = 6;
-
-    /** Extensions of formats that are already compressed: stored, never deflated again. */
-    public static final Set<String> STORED_EXTENSIONS = Set.of(
-            "jpg", "jpeg", "png", "webp", "gif", "heic", "avif", "bif",
-            "mp4", "m4v", "mkv", "avi", "mov", "webm", "ts", "mp3", "m4a", "aac", "flac", "ogg", "opus",
-            "zip", "gz", "tgz", "bz2", "xz", "txz", "zst", "7z", "rar", "lz4", "br", "jar", "apk", "docx", "xlsx");
 
     private static final int BUFFER = 128 * 1024;
     private static final int MAX_LINK_TARGET = 64 * 1024;
@@ -102,7 +95,8 @@ public final class ZipArchiver implements Archiver {
                     }
                     case FILE -> {
                         ZipArchiveEntry ze = entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
-                        ze.setMethod(level == 0 || isCompressed(e.path()) ? ZipEntry.STORED : ZipEntry.DEFLATED);
+                        ze.setMethod(level == 0 || CompressedFormats.isCompressed(e.path()) ? ZipEntry.STORED
+                                : ZipEntry.DEFLATED);
                         InputStream in;
                         try {
                             in = request.open(e);
@@ -179,12 +173,6 @@ public final class ZipArchiver implements Archiver {
             ze.addExtraField(ntfs);
         }
         return ze;
-    }
-
-    static boolean isCompressed(String path) {
-        int dot = path.lastIndexOf('.');
-        int slash = path.lastIndexOf('/');
-        return dot > slash + 1 && STORED_EXTENSIONS.contains(path.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     private static int level(Map<String, String> options) throws IOException {
