@@ -47,6 +47,8 @@ public final class BackupPlan {
     private final Map<String, String> archiverOptions;
     private final List<String> excludes;
     private final List<String> special;
+    private final List<String> split;
+    private final int workers;
     private final RetentionPolicy retention;
     private final ProgressListener listener;
     private final ClassLoader classLoader;
@@ -60,6 +62,8 @@ public final class BackupPlan {
         this.archiverOptions = Map.copyOf(b.archiverOptions);
         this.excludes = List.copyOf(b.excludes);
         this.special = List.copyOf(b.special);
+        this.split = List.copyOf(b.split);
+        this.workers = b.workers;
         this.retention = b.retention;
         this.listener = b.listener;
         this.classLoader = b.classLoader;
@@ -85,6 +89,8 @@ public final class BackupPlan {
         b.archiverOptions.putAll(archiverOptions);
         b.excludes.addAll(excludes);
         b.special.addAll(special);
+        b.split.addAll(split);
+        b.workers = workers;
         b.retention = retention;
         b.listener = listener;
         b.classLoader = classLoader;
@@ -201,6 +207,18 @@ public final class BackupPlan {
         return special;
     }
 
+    /** @return the folders split one level deeper into units */
+    public List<String> split() {
+        return split;
+    }
+
+    /**
+     * @return how many units are written at once
+     */
+    public int workers() {
+        return workers;
+    }
+
     /** @return the retention policy */
     public RetentionPolicy retention() {
         return retention;
@@ -225,7 +243,8 @@ public final class BackupPlan {
     public String toString() {
         return "BackupPlan[source=" + source + ", destination=" + destination + ", archiver=" + archiver.id()
                 + (archiverOptions.isEmpty() ? "" : " " + archiverOptions)
-                + ", excludes=" + excludes + ", special=" + special + ", retention=" + retention
+                + ", excludes=" + excludes + ", special=" + special + (split.isEmpty() ? "" : ", split=" + split)
+                + ", workers=" + workers + ", retention=" + retention
                 + (dryRun ? ", dryRun" : "") + "]";
     }
 
@@ -242,6 +261,12 @@ public final class BackupPlan {
         /** Default archiver id. */
         public static final String DEFAULT_ARCHIVER = "zip";
 
+        /** Units written at once by default: one per core, at most 4 (more mostly adds disk contention). */
+        public static final int DEFAULT_WORKERS = Math.min(Runtime.getRuntime().availableProcessors(), 4);
+
+        /** The most units a plan may write at once. */
+        public static final int MAX_WORKERS = 64;
+
         private Path source;
         private Path destination;
         private String archiverId = DEFAULT_ARCHIVER;
@@ -249,6 +274,8 @@ public final class BackupPlan {
         private final Map<String, String> archiverOptions = new LinkedHashMap<>();
         private final List<String> excludes = new ArrayList<>();
         private final List<String> special = new ArrayList<>();
+        private final List<String> split = new ArrayList<>();
+        private int workers = DEFAULT_WORKERS;
         private RetentionPolicy retention = RetentionPolicies.keepAll();
         private ProgressListener listener;
         private ClassLoader classLoader = BackupPlan.class.getClassLoader();
@@ -380,7 +407,7 @@ public final class BackupPlan {
             Objects.requireNonNull(folders, "folders");
             List<String> problems = new ArrayList<>();
             for (String f : folders) {
-                String problem = checkRelative(f);
+                String problem = checkRelative(f, "special folder");
                 if (problem != null) {
                     problems.add(problem);
                 } else {
@@ -393,6 +420,53 @@ public final class BackupPlan {
             if (!problems.isEmpty()) {
                 throw new InvalidPlanException(problems);
             }
+            return this;
+        }
+
+        /**
+         * Splits large folders one level deeper: each sub-folder of a split folder becomes a unit of its own, and
+         * the split folder's own loose files one more, so a small change re-archives little (Plex's
+         * {@code Metadata} and {@code Media}). Default: none; only top-level folders are units.
+         *
+         * @param folders source-relative folders ({@code /} separators), e.g. {@code "Metadata"}
+         * @return this builder
+         * @throws InvalidPlanException quoting the path, if one is blank, absolute or climbs with {@code ..}
+         */
+        public Builder split(String... folders) {
+            Objects.requireNonNull(folders, "folders");
+            List<String> problems = new ArrayList<>();
+            for (String f : folders) {
+                String problem = checkRelative(f, "split folder");
+                if (problem == null && f.strip().replaceAll("/+$", "").contains("/")) {
+                    problem = "split folder '" + f + "' must be a top-level folder of the source (no '/')";
+                }
+                if (problem != null) {
+                    problems.add(problem);
+                } else {
+                    String normalized = f.strip().replaceAll("/+$", "");
+                    if (!split.contains(normalized)) {
+                        split.add(normalized);
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidPlanException(problems);
+            }
+            return this;
+        }
+
+        /**
+         * @param workers how many units are written at once, 1 to {@link #MAX_WORKERS}. Default
+         *        {@link #DEFAULT_WORKERS}: one per core, at most 4. The snapshot's content does not depend on it
+         * @return this builder
+         * @throws InvalidPlanException if {@code workers} is out of range
+         */
+        public Builder workers(int workers) {
+            if (workers < 1 || workers > MAX_WORKERS) {
+                throw new InvalidPlanException(List.of("workers must be between 1 and " + MAX_WORKERS + ", was "
+                        + workers));
+            }
+            this.workers = workers;
             return this;
         }
 
@@ -501,17 +575,17 @@ public final class BackupPlan {
             return io.backupkit.internal.Fs.canonical(p);
         }
 
-        private static String checkRelative(String f) {
+        private static String checkRelative(String f, String what) {
             if (f == null || f.isBlank()) {
-                return "special folder must not be blank, was '" + f + "'";
+                return what + " must not be blank, was '" + f + "'";
             }
             String s = f.strip();
             if (s.startsWith("/") || s.indexOf('\\') >= 0 || s.matches("^[A-Za-z]:.*")) {
-                return "special folder '" + f + "' must be relative to the source with '/' separators";
+                return what + " '" + f + "' must be relative to the source with '/' separators";
             }
             for (String part : s.replaceAll("/+$", "").split("/")) {
                 if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-                    return "special folder '" + f + "' must not contain empty, '.' or '..' segments";
+                    return what + " '" + f + "' must not contain empty, '.' or '..' segments";
                 }
             }
             return null;

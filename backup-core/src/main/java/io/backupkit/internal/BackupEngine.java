@@ -38,8 +38,17 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a backup or a resume: walk, write each unit (archive, then index), write the manifest last, fsync, rename the
@@ -58,6 +67,7 @@ public final class BackupEngine {
     private static final String TMP = ".tmp";
     /** Name prefix of restore staging folders; never backed up. */
     public static final String RESTORE_STAGING_PREFIX = ".backupkit-restore";
+    private static final Archiver FOLDER = new FolderArchiver();
 
     private final BackupPlan plan;
     private final SnapshotStore store;
@@ -66,6 +76,8 @@ public final class BackupEngine {
     private final AtomicLong filesDone = new AtomicLong();
     private final AtomicLong bytesDone = new AtomicLong();
     private final Map<String, Manifest.UnitRecord> committedUnits = new HashMap<>();
+    private final Set<String> keptFromInterruptedRun = ConcurrentHashMap.newKeySet();
+    private PreviousSnapshot previous;
     private long filesTotal;
     private long bytesTotal;
 
@@ -196,7 +208,7 @@ public final class BackupEngine {
             excludes.add(Glob.compile(g));
         }
         excludes.add(Glob.compile(RESTORE_STAGING_PREFIX + "*"));
-        return new SourceScanner(plan.source(), excludes, plan.special(), log::warn).scan();
+        return new SourceScanner(plan.source(), excludes, plan.special(), plan.split(), log::warn).scan();
     }
 
     private Path newestPartial() {
@@ -275,7 +287,7 @@ public final class BackupEngine {
     }
 
     private Manifest.PlanInfo planInfo() {
-        return new Manifest.PlanInfo(plan.excludes(), plan.special());
+        return new Manifest.PlanInfo(plan.excludes(), plan.special(), plan.split().isEmpty() ? null : plan.split());
     }
 
     private BackupResult write(Instant start, Operation op, String id, Path partial) throws IOException {
@@ -285,21 +297,19 @@ public final class BackupEngine {
             bytesTotal += u.bytes();
         }
         events.send(new ProgressEvent.RunStarted(op, id, units.size(), filesTotal, bytesTotal));
-        List<Manifest.UnitRecord> records = new ArrayList<>();
+        previous = PreviousSnapshot.find(store, id, archiverInfo(), m -> log.info("{}", m));
+        if (previous != null) {
+            log.info("Unchanged units and files are reused from snapshot {}", previous.id());
+        }
         Set<String> keep = new HashSet<>();
-        int reused = 0;
         for (Unit unit : units) {
             keep.add(unit.fileName());
-            Manifest.UnitRecord existing = op == Operation.RESUME ? reusable(partial, unit) : null;
-            if (existing != null) {
+        }
+        List<Manifest.UnitRecord> records = writeUnits(op, partial, units);
+        int reused = 0;
+        for (Manifest.UnitRecord r : records) {
+            if (r.reusedFrom() != null || keptFromInterruptedRun.contains(r.name())) {
                 reused++;
-                records.add(existing);
-                filesDone.addAndGet(existing.files());
-                bytesDone.addAndGet(existing.bytes());
-                log.info("Unit '{}' kept from the interrupted run", UnitNames.display(unit.name()));
-                events.send(new ProgressEvent.UnitFinished(unit.name(), true, existing.files(), existing.bytes()));
-            } else {
-                records.add(writeUnit(partial, unit));
             }
         }
         removeStrays(partial, keep);
@@ -339,9 +349,159 @@ public final class BackupEngine {
                 Duration.between(start, Instant.now()), warnings, pruned, false);
     }
 
+    /**
+     * Writes the units on a bounded pool of {@link BackupPlan#workers()} threads. The records come back in unit
+     * order whatever the order of completion, so the manifest does not depend on timing. After the first failure no
+     * further unit is started; units already finished stay committed for a resume.
+     */
+    private List<Manifest.UnitRecord> writeUnits(Operation op, Path partial, List<Unit> units) throws IOException {
+        Manifest.UnitRecord[] records = new Manifest.UnitRecord[units.size()];
+        int workers = Math.min(plan.workers(), Math.max(1, units.size()));
+        if (workers <= 1) {
+            for (int i = 0; i < units.size(); i++) {
+                records[i] = unit(op, partial, units.get(i));
+            }
+            return List.of(records);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, new UnitThreads());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < units.size(); i++) {
+                int slot = i;
+                futures.add(pool.submit(() -> {
+                    if (failure.get() != null) {
+                        return;
+                    }
+                    try {
+                        records[slot] = unit(op, partial, units.get(slot));
+                    } catch (IOException | RuntimeException | Error e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, new BackupException("Backup interrupted", e));
+        } finally {
+            pool.shutdownNow();
+        }
+        Throwable t = failure.get();
+        if (t instanceof IOException io) {
+            throw io;
+        } else if (t instanceof RuntimeException re) {
+            throw re;
+        } else if (t instanceof Error err) {
+            throw err;
+        }
+        return List.of(records);
+    }
+
+    /** Keeps a unit from the interrupted run, reuses it from the previous snapshot, or writes it. */
+    private Manifest.UnitRecord unit(Operation op, Path partial, Unit unit) throws IOException {
+        Manifest.UnitRecord existing = op == Operation.RESUME ? reusable(partial, unit) : null;
+        if (existing != null) {
+            keptFromInterruptedRun.add(unit.name());
+            filesDone.addAndGet(existing.files());
+            bytesDone.addAndGet(existing.bytes());
+            log.info("Unit '{}' kept from the interrupted run", UnitNames.display(unit.name()));
+            events.send(new ProgressEvent.UnitFinished(unit.name(), true, existing.files(), existing.bytes()));
+            return existing;
+        }
+        Manifest.UnitRecord reused = reuseFromPrevious(partial, unit);
+        if (reused != null) {
+            filesDone.addAndGet(reused.files());
+            bytesDone.addAndGet(reused.bytes());
+            events.send(new ProgressEvent.UnitFinished(unit.name(), true, reused.files(), reused.bytes()));
+            return reused;
+        }
+        return writeUnit(partial, unit);
+    }
+
+    /**
+     * Reuses a file archive of the previous snapshot when the unit's entries (path, type, size, mtime, mode, link)
+     * equal that snapshot's index for the unit: the archive is hard-linked (copied when links are impossible) after
+     * its size and SHA-256 are checked against the previous manifest, so damage is never carried forward.
+     */
+    private Manifest.UnitRecord reuseFromPrevious(Path partial, Unit unit) throws IOException {
+        Archiver archiver = unit.special() ? FOLDER : plan.archiver();
+        if (previous == null || unit.special() || archiver.extension().isEmpty()) {
+            return null; // folder units reuse file by file, through the archiver
+        }
+        Manifest.UnitRecord r = previous.unit(unit.name());
+        if (r == null || !Manifest.UnitRecord.ARCHIVE.equals(r.kind()) || r.archiveSha256() == null) {
+            return null;
+        }
+        Path from = previous.resolve(r.archive());
+        Path fromIndex = previous.resolve(r.index());
+        String ext = "." + archiver.extension();
+        String archiveRel = UNITS + "/" + unit.fileName() + ext;
+        String indexRel = INDEX + "/" + unit.fileName() + ".jsonl";
+        if (from == null || fromIndex == null || !r.archive().equals(archiveRel) || !r.index().equals(indexRel)) {
+            return null;
+        }
+        try {
+            if (!sameEntries(previous.index(r), unit)) {
+                return null;
+            }
+            if (Files.size(from) != r.archiveSize() || !Hashing.sha256(from).equals(r.archiveSha256())) {
+                log.warn("The archive of unit '" + UnitNames.display(unit.name()) + "' in snapshot " + previous.id()
+                        + " does not match its manifest; the unit is written again (verify that snapshot)");
+                return null;
+            }
+        } catch (IOException e) {
+            log.info("Unit '{}' of snapshot {} is not reused: {}", UnitNames.display(unit.name()), previous.id(),
+                    SourceScanner.describe(e));
+            return null;
+        }
+        Path archive = partial.resolve(archiveRel);
+        Path archiveTmp = partial.resolve(archiveRel + TMP);
+        Path index = partial.resolve(indexRel);
+        Path indexTmp = partial.resolve(indexRel + TMP);
+        Path state = partial.resolve(STATE).resolve(unit.fileName() + ".json");
+        Files.deleteIfExists(state);
+        Fs.deleteTree(archive);
+        Fs.deleteTree(archiveTmp);
+        Files.deleteIfExists(index);
+        Files.deleteIfExists(indexTmp);
+        boolean linked = linkOrCopy(from, archiveTmp);
+        linkOrCopy(fromIndex, indexTmp);
+        Files.move(indexTmp, index, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(archiveTmp, archive, StandardCopyOption.ATOMIC_MOVE);
+        Manifest.UnitRecord record = new Manifest.UnitRecord(unit.name(), r.kind(), archiveRel, r.archiveSize(),
+                r.archiveSha256(), indexRel, r.indexSha256(), r.files(), r.directories(), r.links(), r.bytes(),
+                previous.id());
+        Json.writeDurably(state, record);
+        log.info("Unit '{}' unchanged since snapshot {}; its archive is {}", UnitNames.display(unit.name()),
+                previous.id(), linked ? "hard-linked" : "copied");
+        return record;
+    }
+
+    /**
+     * @return {@code true} when hard-linked, {@code false} when copied (and fsynced)
+     */
+    private static boolean linkOrCopy(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+            return true;
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.deleteIfExists(to);
+            Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+            Fs.fsync(to);
+            return false;
+        }
+    }
+
     private Manifest.UnitRecord writeUnit(Path partial, Unit unit) throws IOException {
         String name = unit.fileName();
-        Archiver archiver = unit.special() ? new FolderArchiver() : plan.archiver();
+        Archiver archiver = unit.special() ? FOLDER : plan.archiver();
         String ext = archiver.extension();
         String archiveRel = UNITS + "/" + name + (ext.isEmpty() ? "" : "." + ext);
         String indexRel = INDEX + "/" + name + ".jsonl";
@@ -351,17 +511,19 @@ public final class BackupEngine {
         Path state = partial.resolve(STATE).resolve(name + ".json");
         Files.deleteIfExists(state);
         Fs.deleteTree(archive);
-        Fs.deleteTree(archiveTmp);
+        if (!ext.isEmpty() || !Files.isDirectory(archiveTmp, LinkOption.NOFOLLOW_LINKS)) {
+            Fs.deleteTree(archiveTmp); // a folder copy left by an interrupted run is brought up to date instead
+        }
         Files.deleteIfExists(index);
         long unitFiles = unit.files();
         long unitBytes = unit.bytes();
         events.send(new ProgressEvent.UnitStarted(unit.name(), unitFiles, unitBytes));
         log.info("Writing unit '{}': {} files, {} bytes{}", UnitNames.display(unit.name()), unitFiles, unitBytes,
                 unit.special() ? " (special folder, plain copy)" : "");
-        Recorder recorder = new Recorder(unit);
+        Recorder recorder = new Recorder(unit, previousFolder(unit, archiver), archiveTmp);
         try {
             archiver.write(new ArchiveWriteRequest(unit.name(), plan.source(), archiveTmp, unit.entries(),
-                    unit.special() ? Map.of() : effectiveOptions(), recorder::open));
+                    unit.special() ? Map.of() : effectiveOptions(), recorder));
         } catch (IOException | RuntimeException e) {
             Fs.deleteTree(archiveTmp);
             if (e instanceof BackupException be) {
@@ -375,7 +537,7 @@ public final class BackupEngine {
         String archiveSha;
         if (ext.isEmpty()) {
             Fs.fsyncTree(archiveTmp);
-            archiveSize = unitBytesOnDisk(archiveTmp);
+            archiveSize = recorder.copiedBytes();
             archiveSha = null;
         } else {
             Fs.fsync(archiveTmp);
@@ -388,22 +550,11 @@ public final class BackupEngine {
         Files.move(archiveTmp, archive, StandardCopyOption.ATOMIC_MOVE);
         Manifest.UnitRecord record = new Manifest.UnitRecord(unit.name(),
                 unit.special() ? Manifest.UnitRecord.FOLDER : Manifest.UnitRecord.ARCHIVE, archiveRel, archiveSize,
-                archiveSha, indexRel, indexSha, recorder.files, recorder.dirs, recorder.links, recorder.bytes);
+                archiveSha, indexRel, indexSha, recorder.files, recorder.dirs, recorder.links, recorder.bytes,
+                recorder.allReused() ? previous.id() : null);
         Json.writeDurably(state, record);
         events.send(new ProgressEvent.UnitFinished(unit.name(), false, recorder.files, recorder.bytes));
         return record;
-    }
-
-    private static long unitBytesOnDisk(Path folder) throws IOException {
-        try (var walk = Files.walk(folder)) {
-            return walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        }
     }
 
     /**
@@ -438,29 +589,87 @@ public final class BackupEngine {
     }
 
     private static boolean sameEntries(Path index, Unit unit) throws IOException {
-        Map<String, UnitEntry> current = new HashMap<>();
-        for (UnitEntry e : unit.entries()) {
-            current.put(e.path(), e);
-        }
-        int seen = 0;
+        Map<String, IndexEntry> listed = new HashMap<>();
         try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    IndexEntry ie = Json.INDEX_READER.readValue(line);
+                    if (listed.put(ie.path(), ie) != null) {
+                        return false;
+                    }
                 }
-                IndexEntry ie = Json.INDEX_READER.readValue(line);
-                UnitEntry e = current.get(ie.path());
-                if (e == null || e.type() != ie.type() || e.mode() != ie.mode()
-                        || !e.mtime().toInstant().toString().equals(ie.mtime())
-                        || (e.type() == EntryType.FILE && e.size() != ie.size())
-                        || (e.type() == EntryType.SYMLINK && !e.linkTarget().equals(ie.target()))) {
-                    return false;
-                }
-                seen++;
             }
         }
-        return seen == current.size();
+        return sameEntries(listed, unit);
+    }
+
+    /**
+     * @return {@code true} when the index lists exactly the unit's entries, each with the same metadata
+     */
+    private static boolean sameEntries(Map<String, IndexEntry> listed, Unit unit) {
+        if (listed.size() != unit.entries().size()) {
+            return false;
+        }
+        for (UnitEntry e : unit.entries()) {
+            if (!matches(e, listed.get(e.path()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return {@code true} when the index entry records the walked entry unchanged: type, mode, mtime, and the size
+     *         of a file or the target of a link
+     */
+    private static boolean matches(UnitEntry e, IndexEntry ie) {
+        return ie != null && e.type() == ie.type() && e.mode() == ie.mode()
+                && e.mtime().toInstant().toString().equals(ie.mtime())
+                && (e.type() != EntryType.FILE || (e.size() == ie.size() && ie.sha256() != null))
+                && (e.type() != EntryType.SYMLINK || e.linkTarget().equals(ie.target()));
+    }
+
+    /**
+     * @return the unit's folder in the previous snapshot, with its index, for a folder-based archiver to link
+     *         unchanged files from; {@code null} when there is none
+     */
+    private PreviousFolder previousFolder(Unit unit, Archiver archiver) {
+        if (previous == null || !archiver.extension().isEmpty()) {
+            return null;
+        }
+        Manifest.UnitRecord r = previous.unit(unit.name());
+        String kind = unit.special() ? Manifest.UnitRecord.FOLDER : Manifest.UnitRecord.ARCHIVE;
+        if (r == null || !kind.equals(r.kind())) {
+            return null;
+        }
+        Path folder = previous.resolve(r.archive());
+        if (folder == null || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try {
+            return new PreviousFolder(folder, previous.index(r));
+        } catch (IOException | RuntimeException e) {
+            log.info("Files of unit '{}' are not reused from snapshot {}: {}", UnitNames.display(unit.name()),
+                    previous.id(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** A unit's folder in the previous snapshot and its index. */
+    private record PreviousFolder(Path folder, Map<String, IndexEntry> index) {
+    }
+
+    /** Names the unit-writing threads, so a thread dump shows what they are. */
+    private static final class UnitThreads implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "backupkit-unit-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
     }
 
     private void removeStrays(Path partial, Set<String> keepNames) throws IOException {
@@ -537,19 +746,23 @@ public final class BackupEngine {
     /**
      * Opens source files for the archiver, hashing each as it is read, and collects the index lines.
      */
-    private final class Recorder {
+    private final class Recorder implements ArchiveWriteRequest.Content {
         private final Unit unit;
+        private final PreviousFolder previousFolder;
+        private final Path archiveRoot;
         private final Map<String, Integer> slots = new HashMap<>();
         private final String[] hashes;
         private final long[] sizes;
-        private final byte[] state; // 0 not opened, 1 open, 2 done, 3 vanished
+        private final byte[] state; // 0 not opened, 1 open, 2 done, 3 vanished, 4 reused from the previous snapshot
         private long files;
         private long dirs;
         private long links;
         private long bytes;
 
-        Recorder(Unit unit) {
+        Recorder(Unit unit, PreviousFolder previousFolder, Path archiveRoot) {
             this.unit = unit;
+            this.previousFolder = previousFolder;
+            this.archiveRoot = archiveRoot;
             List<UnitEntry> entries = unit.entries();
             hashes = new String[entries.size()];
             sizes = new long[entries.size()];
@@ -561,18 +774,101 @@ public final class BackupEngine {
             }
         }
 
-        InputStream open(UnitEntry entry, boolean exact) throws IOException {
+        private int slot(UnitEntry entry) throws IOException {
             Integer slot = slots.get(entry.path());
             if (slot == null) {
                 throw new IOException("'" + entry.path() + "' is not a file of unit '"
                         + UnitNames.display(unit.name()) + "'");
             }
+            return slot;
+        }
+
+        private void claim(int slot, UnitEntry entry) throws IOException {
             synchronized (this) {
                 if (state[slot] != 0) {
                     throw new IOException("'" + entry.path() + "' was opened twice by the archiver");
                 }
                 state[slot] = 1;
             }
+        }
+
+        @Override
+        public Optional<Path> previousArchive() {
+            return previousFolder == null ? Optional.empty() : Optional.of(previousFolder.folder());
+        }
+
+        @Override
+        public boolean unchanged(UnitEntry entry) {
+            if (previousFolder == null || entry.type() != EntryType.FILE) {
+                return false;
+            }
+            Integer slot = slots.get(entry.path());
+            return slot != null && matches(unit.entries().get(slot), previousFolder.index().get(entry.path()));
+        }
+
+        @Override
+        public void reused(UnitEntry entry) throws IOException {
+            int slot = slot(entry);
+            if (!unchanged(entry)) {
+                throw new IOException("'" + entry.path() + "' is not unchanged since the previous snapshot");
+            }
+            claim(slot, entry);
+            IndexEntry before = previousFolder.index().get(entry.path());
+            synchronized (this) {
+                hashes[slot] = before.sha256();
+                sizes[slot] = before.size();
+                state[slot] = 4;
+            }
+            progress(entry, before.size());
+        }
+
+        @Override
+        public void kept(UnitEntry entry, Path copy) throws IOException {
+            int slot = slot(entry);
+            Path root = archiveRoot.toAbsolutePath().normalize();
+            Path abs = copy.toAbsolutePath().normalize();
+            if (!abs.startsWith(root) || !Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("'" + copy + "' is not a file inside " + archiveRoot);
+            }
+            claim(slot, entry);
+            long size = Files.size(abs);
+            String sha = Hashing.sha256(abs);
+            synchronized (this) {
+                hashes[slot] = sha;
+                sizes[slot] = size;
+                state[slot] = 2;
+            }
+            progress(entry, size);
+        }
+
+        /** @return content bytes this run put into the unit's folder (files linked from a snapshot excluded) */
+        synchronized long copiedBytes() {
+            long sum = 0;
+            for (int i = 0; i < state.length; i++) {
+                if (state[i] == 2) {
+                    sum += sizes[i];
+                }
+            }
+            return sum;
+        }
+
+        /** @return {@code true} when every file came from the previous snapshot and nothing else changed */
+        boolean allReused() {
+            if (previousFolder == null) {
+                return false;
+            }
+            for (int i = 0; i < state.length; i++) {
+                if (unit.entries().get(i).type() == EntryType.FILE && state[i] != 4) {
+                    return false;
+                }
+            }
+            return sameEntries(previousFolder.index(), unit);
+        }
+
+        @Override
+        public InputStream open(UnitEntry entry, boolean exact) throws IOException {
+            int slot = slot(entry);
+            claim(slot, entry);
             Path file = plan.source().resolve(entry.path());
             InputStream in;
             try {
@@ -612,6 +908,10 @@ public final class BackupEngine {
                 log.warn("'" + entry.path() + "' changed while it was read (" + entry.size() + " bytes when listed, "
                         + size + (moreData ? "+" : "") + " read); the snapshot holds what was read");
             }
+            progress(entry, size);
+        }
+
+        private void progress(UnitEntry entry, long size) {
             long f = filesDone.incrementAndGet();
             long b = bytesDone.addAndGet(size);
             events.send(new ProgressEvent.Progress(unit.name(), entry.path(), f, filesTotal, b, bytesTotal));
@@ -620,7 +920,7 @@ public final class BackupEngine {
         void checkComplete(Archiver archiver) {
             List<UnitEntry> entries = unit.entries();
             for (int i = 0; i < entries.size(); i++) {
-                if (entries.get(i).type() == EntryType.FILE && state[i] != 2 && state[i] != 3) {
+                if (entries.get(i).type() == EntryType.FILE && state[i] != 2 && state[i] != 3 && state[i] != 4) {
                     throw new BackupException("Archiver '" + archiver.id() + "' did not read '"
                             + entries.get(i).path() + "' of unit '" + UnitNames.display(unit.name())
                             + "' to its end; the unit is incomplete");

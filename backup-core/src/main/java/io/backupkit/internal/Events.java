@@ -6,7 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to a listener, so that a failing listener never fails a run.
+ * Delivers events to a listener one at a time (units are written on several threads), so that a failing listener
+ * never fails a run.
  *
  * <pre>{@code
  * Events events = new Events(plan.listener());
@@ -30,7 +31,7 @@ public final class Events {
     /**
      * @param event the event to deliver
      */
-    public void send(ProgressEvent event) {
+    public synchronized void send(ProgressEvent event) {
         if (listener == null) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.backupkit.internal;
 
+import io.backupkit.BackupException;
 import io.backupkit.spi.ArchiveWriteRequest;
 import io.backupkit.spi.ArchivedEntry;
 import io.backupkit.spi.Archiver;
@@ -16,23 +17,37 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Copies a unit as plain files into a folder of the snapshot, keeping source-relative paths: how special folders
- * (PlexBackup's long-path folders) are stored. Not registered as a provider; the engine uses it for special units.
- * Metadata (mode, mtime) is applied on restore from the index.
+ * Copies a unit as plain files into a folder of the snapshot, keeping source-relative paths, with robocopy
+ * {@code /MIR} semantics: a folder left by an interrupted run is brought up to date (copies whose size and
+ * modification time match are kept, the rest copied again, what no longer exists removed); unchanged files are
+ * hard-linked from the previous snapshot's copy when the engine offers one; a failed copy is retried. Used for
+ * special folders (PlexBackup's long-path folders) and by the {@code mirror} archiver. Modes come back on restore
+ * from the index; copies carry the source's modification time so the folder can be browsed.
  *
  * <pre>{@code
- * new FolderArchiver().write(request);   // request.archive() is the folder to create
+ * new FolderArchiver().write(request);   // request.archive() is the folder to fill
  * }</pre>
  */
 public final class FolderArchiver implements Archiver {
 
+    /** Option: how many times a failed copy is tried again. */
+    public static final String RETRIES = "retries";
+    /** Option: the wait before each retry, e.g. {@code 10s}, {@code 500ms}, {@code 2m}; plain numbers are seconds. */
+    public static final String RETRY_WAIT = "retryWait";
+
     private static final int BUFFER = 128 * 1024;
+    private static final int MAX_RETRIES = 1000;
 
     @Override
     public String id() {
@@ -46,36 +61,181 @@ public final class FolderArchiver implements Archiver {
 
     @Override
     public void write(ArchiveWriteRequest request) throws IOException {
+        int retries = retries(request.options());
+        Duration wait = retryWait(request.options());
         Path root = request.archive();
-        Files.createDirectory(root);
+        Files.createDirectories(root);
+        Optional<Path> previous = request.previousArchive();
+        Set<String> wanted = new HashSet<>();
         byte[] buffer = new byte[BUFFER];
         for (UnitEntry e : request.entries()) {
             Path to = root.resolve(e.path());
             switch (e.type()) {
-                case DIRECTORY -> Files.createDirectories(to);
+                case DIRECTORY -> {
+                    if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)
+                            && !Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+                        Fs.deleteTree(to);
+                    }
+                    Files.createDirectories(to);
+                }
                 case SYMLINK -> {
+                    if (Files.isSymbolicLink(to) && Files.readSymbolicLink(to).toString()
+                            .replace(to.getFileSystem().getSeparator(), "/").equals(e.linkTarget())) {
+                        break;
+                    }
+                    Fs.deleteTree(to);
                     Files.createDirectories(to.getParent());
                     Files.createSymbolicLink(to, to.getFileSystem().getPath(e.linkTarget()));
                 }
                 case FILE -> {
-                    InputStream in;
-                    try {
-                        in = request.open(e);
-                    } catch (NoSuchFileException vanished) {
-                        continue;
-                    }
-                    Files.createDirectories(to.getParent());
-                    try (in; OutputStream out = Files.newOutputStream(to, StandardOpenOption.CREATE_NEW,
-                            StandardOpenOption.WRITE)) {
-                        int n;
-                        while ((n = in.read(buffer)) > 0) {
-                            out.write(buffer, 0, n);
-                        }
+                    if (!copyFile(request, e, to, previous, retries, wait, buffer)) {
+                        continue; // vanished
                     }
                 }
                 default -> throw new IOException("cannot copy '" + e.path() + "' of type " + e.type());
             }
+            addWithParents(wanted, e.path());
         }
+        removeExtras(root, root, wanted);
+    }
+
+    /**
+     * @return {@code false} when the file vanished and was left out
+     */
+    private static boolean copyFile(ArchiveWriteRequest request, UnitEntry e, Path to, Optional<Path> previous,
+                                    int retries, Duration wait, byte[] buffer) throws IOException {
+        BasicFileAttributes existing = attributes(to);
+        if (existing != null) {
+            if (existing.isRegularFile() && existing.size() == e.size()
+                    && existing.lastModifiedTime().equals(e.mtime())) {
+                request.kept(e, to);
+                return true;
+            }
+            Fs.deleteTree(to);
+        }
+        Files.createDirectories(to.getParent());
+        if (previous.isPresent() && request.unchanged(e)) {
+            Path from = previous.get().resolve(e.path());
+            BasicFileAttributes before = attributes(from);
+            if (before != null && before.isRegularFile() && before.size() == e.size()) {
+                try {
+                    Files.createLink(to, from);
+                    request.reused(e);
+                    return true;
+                } catch (UnsupportedOperationException | IOException linkFailed) {
+                    Files.deleteIfExists(to); // another file system, or too many links: copy instead
+                }
+            }
+        }
+        for (int attempt = 0; ; attempt++) {
+            InputStream in;
+            try {
+                in = request.open(e);
+            } catch (NoSuchFileException vanished) {
+                return false;
+            } catch (IOException | BackupException failed) {
+                pause(e, attempt, retries, wait, failed);
+                continue;
+            }
+            try (in; OutputStream out = Files.newOutputStream(to, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    out.write(buffer, 0, n);
+                }
+            } catch (IOException failed) {
+                Files.deleteIfExists(to);
+                pause(e, attempt, retries, wait, failed);
+                continue;
+            }
+            Files.setLastModifiedTime(to, e.mtime());
+            return true;
+        }
+    }
+
+    private static void pause(UnitEntry e, int attempt, int retries, Duration wait, Exception failed)
+            throws IOException {
+        if (attempt >= retries) {
+            if (failed instanceof BackupException be) {
+                throw be;
+            }
+            throw new IOException("copying '" + e.path() + "' failed" + (retries > 0 ? " after " + (retries + 1)
+                    + " attempts" : "") + ": " + failed.getMessage(), failed);
+        }
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to retry '" + e.path() + "'", ie);
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void addWithParents(Set<String> wanted, String path) {
+        int slash = path.length();
+        while (slash > 0 && wanted.add(path.substring(0, slash))) {
+            slash = path.lastIndexOf('/', slash - 1);
+        }
+    }
+
+    /** Deletes what the unit no longer holds: robocopy's purge. */
+    private static void removeExtras(Path root, Path dir, Set<String> wanted) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(children::add);
+        }
+        for (Path child : children) {
+            String rel = root.relativize(child).toString().replace(child.getFileSystem().getSeparator(), "/");
+            if (!wanted.contains(rel)) {
+                Fs.deleteTree(child);
+            } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                removeExtras(root, child, wanted);
+            }
+        }
+    }
+
+    static int retries(Map<String, String> options) throws IOException {
+        String value = options.getOrDefault(RETRIES, "0").strip();
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0 && n <= MAX_RETRIES) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException("option '" + RETRIES + "' must be a whole number from 0 to " + MAX_RETRIES + ", was '"
+                + value + "'");
+    }
+
+    static Duration retryWait(Map<String, String> options) throws IOException {
+        String value = options.getOrDefault(RETRY_WAIT, "0").strip().toLowerCase(Locale.ROOT);
+        try {
+            Duration d;
+            if (value.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2).strip()));
+            } else if (value.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1).strip()));
+            } else if (value.endsWith("m")) {
+                d = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1).strip()));
+            } else {
+                d = Duration.ofSeconds(Long.parseLong(value));
+            }
+            if (!d.isNegative() && d.compareTo(Duration.ofHours(1)) <= 0) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException("option '" + RETRY_WAIT + "' must be a wait such as 10s, 500ms or 2m, at most 1 hour,"
+                + " was '" + value + "'");
     }
 
     @Override

@@ -51,15 +51,18 @@ public record Manifest(int formatVersion, String engineVersion, String id, Strin
     /**
      * @param excludes the exclude globs in force
      * @param special the special folders, copied as plain files
+     * @param split the folders split one level deeper into units; {@code null} (absent) when none
      */
-    public record PlanInfo(List<String> excludes, List<String> special) {
+    public record PlanInfo(List<String> excludes, List<String> special,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> split) {
     }
 
     /**
      * @param name unit name ({@code ""} for the root files)
      * @param kind {@code archive} (written by the archiver) or {@code folder} (a special folder, plain copy)
      * @param archive snapshot-relative path of the archive file or folder
-     * @param archiveSize archive size in bytes (sum of file sizes for a folder)
+     * @param archiveSize archive size in bytes; for a folder, the bytes of the files this run copied into it (files
+     *        hard-linked from an earlier snapshot cost no space and are not counted)
      * @param archiveSha256 SHA-256 of the archive file; {@code null} for a folder (its files are checked through the
      *        index)
      * @param index snapshot-relative path of the index
@@ -68,11 +71,13 @@ public record Manifest(int formatVersion, String engineVersion, String id, Strin
      * @param directories folders in the unit
      * @param links symbolic links in the unit
      * @param bytes content bytes of the unit's files
+     * @param reusedFrom the id of the earlier snapshot whose archive this unit reuses unchanged (hard-linked or
+     *        copied), or {@code null} when the unit was written by this run
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UnitRecord(String name, String kind, String archive, long archiveSize, String archiveSha256,
                              String index, String indexSha256, long files, long directories, long links,
-                             long bytes) {
+                             long bytes, String reusedFrom) {
 
         /** Kind of a unit written by the plan's archiver. */
         public static final String ARCHIVE = "archive";

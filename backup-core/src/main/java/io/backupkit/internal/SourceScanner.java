@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * warning. Children are visited in name order so the snapshot's content does not depend on directory order.
  *
  * <pre>{@code
- * List<Unit> units = new SourceScanner(source, excludes, List.of("Media/localhost"), warnings::add).scan();
+ * List<Unit> units = new SourceScanner(source, excludes, List.of("Media/localhost"), List.of("Metadata"),
+ *         warnings::add).scan();
  * }</pre>
  */
 public final class SourceScanner {
@@ -40,6 +41,7 @@ public final class SourceScanner {
     private final Path source;
     private final List<Glob> excludes;
     private final List<String> special;
+    private final List<String> split;
     private final Consumer<String> warnings;
     private final boolean unixView;
     private final boolean posixView;
@@ -48,12 +50,16 @@ public final class SourceScanner {
      * @param source the source folder
      * @param excludes paths not to back up
      * @param special special folders (source-relative, {@code /} separators)
+     * @param split top-level folders split one level deeper: each sub-folder is a unit, and the folder's own loose
+     *        files another
      * @param warnings receives a message for each thing skipped
      */
-    public SourceScanner(Path source, List<Glob> excludes, List<String> special, Consumer<String> warnings) {
+    public SourceScanner(Path source, List<Glob> excludes, List<String> special, List<String> split,
+                         Consumer<String> warnings) {
         this.source = source;
         this.excludes = List.copyOf(excludes);
         this.special = List.copyOf(special);
+        this.split = List.copyOf(split);
         this.warnings = warnings;
         Set<String> views = source.getFileSystem().supportedFileAttributeViews();
         this.unixView = views.contains("unix");
@@ -85,7 +91,12 @@ public final class SourceScanner {
         }
         units.add(new Unit("", false, List.copyOf(rootEntries)));
         for (String folder : topFolders) {
-            if (!special.contains(folder)) {
+            if (special.contains(folder)) {
+                continue;
+            }
+            if (split.contains(folder)) {
+                splitUnits(folder, units);
+            } else {
                 units.add(new Unit(folder, false, walk(folder)));
             }
         }
@@ -100,6 +111,42 @@ public final class SourceScanner {
             }
         }
         return List.copyOf(units);
+    }
+
+    /**
+     * A split folder becomes one unit holding the folder itself and its loose files and links, then one unit per
+     * sub-folder (special ones left to their own unit).
+     */
+    private void splitUnits(String folder, List<Unit> units) {
+        Path dir = source.resolve(folder);
+        UnitEntry self = entry(dir, folder);
+        if (self == null) {
+            return;
+        }
+        List<UnitEntry> own = new ArrayList<>();
+        own.add(self);
+        List<String> subFolders = new ArrayList<>();
+        for (Path child : children(dir)) {
+            String rel = folder + "/" + child.getFileName().toString();
+            if (Glob.anyMatches(excludes, rel)) {
+                continue;
+            }
+            UnitEntry entry = entry(child, rel);
+            if (entry == null) {
+                continue;
+            }
+            if (entry.type() == EntryType.DIRECTORY) {
+                if (!special.contains(rel)) {
+                    subFolders.add(rel);
+                }
+            } else {
+                own.add(entry);
+            }
+        }
+        units.add(new Unit(folder, false, List.copyOf(own), true));
+        for (String sub : subFolders) {
+            units.add(new Unit(sub, false, walk(sub)));
+        }
     }
 
     private boolean isExcluded(String rel) {

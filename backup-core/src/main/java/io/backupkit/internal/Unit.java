@@ -15,8 +15,21 @@ import java.util.List;
  * @param name {@code ""} for the root files, else the source-relative folder path
  * @param special {@code true} for a special folder, copied as plain files rather than archived
  * @param entries the entries, sorted by path (folders before their content)
+ * @param shallow {@code true} for the own unit of a split folder: the folder and its loose files only, its
+ *        sub-folders being units of their own
  */
-public record Unit(String name, boolean special, List<UnitEntry> entries) {
+public record Unit(String name, boolean special, List<UnitEntry> entries, boolean shallow) {
+
+    /**
+     * A unit holding a whole folder (or the root's loose files).
+     *
+     * @param name the unit name
+     * @param special whether it is a special folder
+     * @param entries its entries
+     */
+    public Unit(String name, boolean special, List<UnitEntry> entries) {
+        this(name, special, entries, false);
+    }
 
     /**
      * @return number of regular files

@@ -1,0 +1,118 @@
+package io.backupkit.internal;
+
+import io.backupkit.Snapshot;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The newest complete snapshot written with the same archiver and options as the running backup: the source of
+ * unchanged units (reused whole) and unchanged files (linked by folder-based archivers).
+ *
+ * <pre>{@code
+ * PreviousSnapshot prev = PreviousSnapshot.find(store, id, archiverInfo, log::info);
+ * Manifest.UnitRecord r = prev == null ? null : prev.unit("Metadata");
+ * }</pre>
+ */
+final class PreviousSnapshot {
+
+    private final String id;
+    private final Path dir;
+    private final Map<String, Manifest.UnitRecord> units = new HashMap<>();
+
+    private PreviousSnapshot(String id, Path dir, Manifest manifest) {
+        this.id = id;
+        this.dir = dir;
+        for (Manifest.UnitRecord u : manifest.units()) {
+            if (u.name() != null) {
+                units.put(u.name(), u);
+            }
+        }
+    }
+
+    /**
+     * @param store the destination
+     * @param running the id of the snapshot being written, never chosen
+     * @param archiver the running backup's archiver and options
+     * @param info receives why a snapshot was passed over
+     * @return the newest complete snapshot of this format written with {@code archiver}, or {@code null}
+     */
+    static PreviousSnapshot find(SnapshotStore store, String running, Manifest.ArchiverInfo archiver,
+                                 Consumer<String> info) {
+        List<Snapshot> snapshots = store.list();
+        for (Snapshot s : snapshots) {
+            if (!s.complete() || s.id().equals(running)) {
+                continue;
+            }
+            try {
+                Manifest m = SnapshotStore.readManifest(s.location(), s.id());
+                if (m.formatVersion() == Manifest.FORMAT_VERSION && archiver.equals(m.archiver())) {
+                    return new PreviousSnapshot(s.id(), s.location(), m);
+                }
+            } catch (RuntimeException e) {
+                info.accept("snapshot " + s.id() + " is not reused: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /** @return the snapshot id */
+    String id() {
+        return id;
+    }
+
+    /**
+     * @param name a unit name
+     * @return the unit's record, or {@code null} when the snapshot has no such unit
+     */
+    Manifest.UnitRecord unit(String name) {
+        return units.get(name);
+    }
+
+    /**
+     * @param relative a snapshot-relative path from a unit record
+     * @return the path inside the snapshot, or {@code null} when the record's path is unsafe
+     */
+    Path resolve(String relative) {
+        if (relative == null || SafePaths.checkName(relative) != null) {
+            return null;
+        }
+        return dir.resolve(relative);
+    }
+
+    /**
+     * Reads one unit's index, checking its SHA-256 against the manifest.
+     *
+     * @param unit the unit's record
+     * @return the entries by path
+     * @throws IOException if the index cannot be read, does not parse, or its hash differs
+     */
+    Map<String, IndexEntry> index(Manifest.UnitRecord unit) throws IOException {
+        Path index = resolve(unit.index());
+        if (index == null) {
+            throw new IOException("unit '" + unit.name() + "' of snapshot " + id + " has an unsafe index path");
+        }
+        String sha = Hashing.sha256(index);
+        if (!sha.equals(unit.indexSha256())) {
+            throw new IOException("index " + index + " does not match its SHA-256 in the manifest");
+        }
+        Map<String, IndexEntry> entries = new HashMap<>();
+        try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    IndexEntry e = Json.INDEX_READER.readValue(line);
+                    entries.put(e.path(), e);
+                }
+            }
+        }
+        return entries;
+    }
+}
