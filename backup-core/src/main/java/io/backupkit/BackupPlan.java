@@ -49,6 +49,7 @@ public final class BackupPlan {
     private final List<String> special;
     private final List<String> split;
     private final int workers;
+    private final RestoreLimits restoreLimits;
     private final RetentionPolicy retention;
     private final ProgressListener listener;
     private final ClassLoader classLoader;
@@ -64,6 +65,7 @@ public final class BackupPlan {
         this.special = List.copyOf(b.special);
         this.split = List.copyOf(b.split);
         this.workers = b.workers;
+        this.restoreLimits = b.restoreLimits;
         this.retention = b.retention;
         this.listener = b.listener;
         this.classLoader = b.classLoader;
@@ -91,6 +93,7 @@ public final class BackupPlan {
         b.special.addAll(special);
         b.split.addAll(split);
         b.workers = workers;
+        b.restoreLimits = restoreLimits;
         b.retention = retention;
         b.listener = listener;
         b.classLoader = classLoader;
@@ -219,6 +222,11 @@ public final class BackupPlan {
         return workers;
     }
 
+    /** @return the caps a restore enforces */
+    public RestoreLimits restoreLimits() {
+        return restoreLimits;
+    }
+
     /** @return the retention policy */
     public RetentionPolicy retention() {
         return retention;
@@ -276,6 +284,7 @@ public final class BackupPlan {
         private final List<String> special = new ArrayList<>();
         private final List<String> split = new ArrayList<>();
         private int workers = DEFAULT_WORKERS;
+        private RestoreLimits restoreLimits = RestoreLimits.defaults();
         private RetentionPolicy retention = RetentionPolicies.keepAll();
         private ProgressListener listener;
         private ClassLoader classLoader = BackupPlan.class.getClassLoader();
@@ -467,6 +476,20 @@ public final class BackupPlan {
                         + workers));
             }
             this.workers = workers;
+            return this;
+        }
+
+        /**
+         * @param limits the caps a restore enforces against decompression bombs. Default
+         *        {@link RestoreLimits#defaults()}
+         * @return this builder
+         * @throws InvalidPlanException if {@code limits} is null
+         */
+        public Builder restoreLimits(RestoreLimits limits) {
+            if (limits == null) {
+                throw new InvalidPlanException(List.of("restore limits must not be null"));
+            }
+            this.restoreLimits = limits;
             return this;
         }
 

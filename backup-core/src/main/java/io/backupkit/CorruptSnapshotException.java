@@ -1,8 +1,9 @@
 package io.backupkit;
 
 /**
- * A snapshot failed verification: an archive, index or file does not match its recorded hash, or is missing. Thrown
- * by a restore before the target is touched; {@link #verifyResult()} names every problem.
+ * A snapshot failed verification: an archive, index or file does not match its recorded hash, is missing, or holds
+ * an entry a restore refuses (see {@link RestoreException}). Thrown by a restore before the target is touched;
+ * {@link #verifyResult()} names every problem, {@link #entry()} the first.
  *
  * <pre>{@code
  * try {
@@ -12,7 +13,7 @@ package io.backupkit;
  * }
  * }</pre>
  */
-public class CorruptSnapshotException extends BackupException {
+public class CorruptSnapshotException extends RestoreException {
 
     private static final long serialVersionUID = 1L;
 
@@ -22,7 +23,8 @@ public class CorruptSnapshotException extends BackupException {
      * @param verifyResult the failed verification; its problems are summarised in the message
      */
     public CorruptSnapshotException(VerifyResult verifyResult) {
-        super(describe(verifyResult));
+        super(describe(verifyResult), verifyResult.problems().isEmpty() ? null
+                : verifyResult.problems().get(0).path());
         this.verifyResult = verifyResult;
     }
 

@@ -11,16 +11,19 @@ import java.util.Optional;
  * plan.restore(RestoreRequest.latest());                                   // newest complete snapshot, into the source
  * plan.restore(RestoreRequest.of("20261122T035800Z").target("/tmp/out"));  // a named one, somewhere else
  * plan.restore(RestoreRequest.latest().dryRun(true));                      // verify and count, touch nothing
+ * plan.restore(RestoreRequest.fromArchive(Path.of("old.tar.gz")).target("/tmp/out"));  // an archive from elsewhere
  * }</pre>
  */
 public final class RestoreRequest {
 
     private final String snapshotId;
+    private final Path archive;
     private final Path target;
     private final boolean dryRun;
 
-    private RestoreRequest(String snapshotId, Path target, boolean dryRun) {
+    private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun) {
         this.snapshotId = snapshotId;
+        this.archive = archive;
         this.target = target;
         this.dryRun = dryRun;
     }
@@ -29,7 +32,7 @@ public final class RestoreRequest {
      * @return a request for the newest complete snapshot, restored into the plan's source folder
      */
     public static RestoreRequest latest() {
-        return new RestoreRequest(null, null, false);
+        return new RestoreRequest(null, null, null, false);
     }
 
     /**
@@ -41,7 +44,25 @@ public final class RestoreRequest {
         if (snapshotId == null || snapshotId.isBlank()) {
             throw new InvalidPlanException(java.util.List.of("snapshot id must not be blank, was '" + snapshotId + "'"));
         }
-        return new RestoreRequest(snapshotId.strip(), null, false);
+        return new RestoreRequest(snapshotId.strip(), null, null, false);
+    }
+
+    /**
+     * Restores one archive that BackupKit did not write (a {@code .zip}, {@code .7z}, {@code .tar.gz}/{@code .tgz},
+     * {@code .tar.xz}/{@code .txz} or {@code .tar.zst}/{@code .tzst} made by other tools, e.g. a PlexBackup
+     * archive), with the same care as a snapshot: extracted into a staging folder, every entry checked (no escaping
+     * names or links, no hard links, devices or duplicates, {@link RestoreLimits} enforced), then swapped in. The
+     * format comes from the file name, or from the plan's archiver when the name says nothing.
+     *
+     * @param archive the archive file
+     * @return a request for that archive, restored into the plan's source folder
+     * @throws InvalidPlanException if {@code archive} is null
+     */
+    public static RestoreRequest fromArchive(Path archive) {
+        if (archive == null) {
+            throw new InvalidPlanException(java.util.List.of("archive to restore must not be null"));
+        }
+        return new RestoreRequest(null, archive, null, false);
     }
 
     /**
@@ -53,7 +74,7 @@ public final class RestoreRequest {
         if (target == null) {
             throw new InvalidPlanException(java.util.List.of("restore target must not be null"));
         }
-        return new RestoreRequest(snapshotId, target, dryRun);
+        return new RestoreRequest(snapshotId, archive, target, dryRun);
     }
 
     /**
@@ -79,7 +100,7 @@ public final class RestoreRequest {
      * @return a copy with that setting
      */
     public RestoreRequest dryRun(boolean dryRun) {
-        return new RestoreRequest(snapshotId, target, dryRun);
+        return new RestoreRequest(snapshotId, archive, target, dryRun);
     }
 
     /**
@@ -87,6 +108,13 @@ public final class RestoreRequest {
      */
     public Optional<String> snapshotId() {
         return Optional.ofNullable(snapshotId);
+    }
+
+    /**
+     * @return the archive asked for by {@link #fromArchive(Path)}, or empty for a snapshot
+     */
+    public Optional<Path> archive() {
+        return Optional.ofNullable(archive);
     }
 
     /**
@@ -106,17 +134,18 @@ public final class RestoreRequest {
     @Override
     public boolean equals(Object o) {
         return o instanceof RestoreRequest r && Objects.equals(snapshotId, r.snapshotId)
-                && Objects.equals(target, r.target) && dryRun == r.dryRun;
+                && Objects.equals(archive, r.archive) && Objects.equals(target, r.target) && dryRun == r.dryRun;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshotId, target, dryRun);
+        return Objects.hash(snapshotId, archive, target, dryRun);
     }
 
     @Override
     public String toString() {
-        return "RestoreRequest[snapshot=" + (snapshotId == null ? "latest" : snapshotId)
+        return "RestoreRequest[" + (archive != null ? "archive=" + archive
+                : "snapshot=" + (snapshotId == null ? "latest" : snapshotId))
                 + ", target=" + (target == null ? "source" : target) + (dryRun ? ", dryRun" : "") + "]";
     }
 }

@@ -5,6 +5,8 @@ import io.backupkit.BackupPlan;
 import io.backupkit.CorruptSnapshotException;
 import io.backupkit.Operation;
 import io.backupkit.ProgressEvent;
+import io.backupkit.RestoreException;
+import io.backupkit.RestoreLimits;
 import io.backupkit.RestoreRequest;
 import io.backupkit.RestoreResult;
 import io.backupkit.Snapshot;
@@ -35,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -89,6 +92,9 @@ public final class RestoreEngine {
      */
     public RestoreResult restore(RestoreRequest request) {
         Instant start = Instant.now();
+        if (request.archive().isPresent()) {
+            return restoreArchive(request, start);
+        }
         Path target = request.target().orElse(plan.source()).toAbsolutePath().normalize();
         checkTarget(target);
         SnapshotStore store = new SnapshotStore(plan.destination());
@@ -108,6 +114,7 @@ public final class RestoreEngine {
             SnapshotReader reader = new SnapshotReader(snapshot.location(), id, manifest, archiver);
             List<VerifyProblem> problems = new ArrayList<>(reader.checkContainers());
             failIfProblems(id, problems, reader, start);
+            checkLimits(id, manifest, reader);
             RestoreResult result = request.dryRun()
                     ? dryRun(id, target, manifest, reader, problems, start)
                     : extractAndSwap(id, target, manifest, reader, problems, start);
@@ -120,6 +127,150 @@ public final class RestoreEngine {
             log.close();
             events.send(new ProgressEvent.RunFinished(Operation.RESTORE, id, success));
         }
+    }
+
+    /**
+     * Refuses, before anything is extracted, a snapshot whose indexes list more entries or bytes than the plan's
+     * limits, or a unit whose archive would expand beyond the ratio cap.
+     */
+    private void checkLimits(String id, Manifest manifest, SnapshotReader reader) {
+        RestoreLimits limits = plan.restoreLimits();
+        if (reader.indexEntries() > limits.maxEntries()) {
+            throw new RestoreException("Snapshot " + id + " lists " + reader.indexEntries() + " entries, more than "
+                    + limits.maxEntries() + " (RestoreLimits.maxEntries; raise it if the snapshot is trusted)", null);
+        }
+        if (reader.indexBytes() > limits.maxBytes()) {
+            throw new RestoreException("Snapshot " + id + " lists " + reader.indexBytes() + " bytes, more than "
+                    + limits.maxBytes() + " (RestoreLimits.maxBytes; raise it if the snapshot is trusted)", null);
+        }
+        for (Manifest.UnitRecord u : manifest.units()) {
+            long unitBytes = reader.unitBytes(u.name());
+            if (u.archiveSha256() != null && unitBytes > RestoreLimits.RATIO_GRACE_BYTES
+                    && unitBytes > limits.maxRatio() * Math.max(1, u.archiveSize())) {
+                throw new RestoreException("Unit '" + UnitNames.display(u.name()) + "' of snapshot " + id
+                        + " would expand " + unitBytes + " bytes from an archive of " + u.archiveSize()
+                        + " bytes, more than " + (long) limits.maxRatio() + " times (RestoreLimits.maxRatio; raise it"
+                        + " if the snapshot is trusted)", u.archive());
+            }
+        }
+    }
+
+    /** Names that differ only in case are refused where they would collide. */
+    private static void checkCaseCollisions(String id, SnapshotReader reader, Path staging) throws IOException {
+        if (reader.caseCollisions().isEmpty() || !caseInsensitive(staging)) {
+            return;
+        }
+        String[] first = reader.caseCollisions().get(0);
+        throw new RestoreException("Snapshot " + id + " holds '" + first[0] + "' and '" + first[1] + "', which differ"
+                + " only in letter case and would collide on this file system (" + reader.caseCollisions().size()
+                + " such pairs); restore on a case-sensitive file system", first[0]);
+    }
+
+    /**
+     * @return {@code true} when the file system holding {@code dir} treats names that differ in case as one
+     */
+    static boolean caseInsensitive(Path dir) throws IOException {
+        Path probe = Files.createTempFile(dir, "CaseProbe", ".tmp");
+        try {
+            String name = probe.getFileName().toString();
+            Path other = dir.resolve(name.toLowerCase(Locale.ROOT));
+            return !other.getFileName().toString().equals(name) && Files.exists(other);
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    /**
+     * Restores an archive written by another tool: detected by its name, extracted with every check of
+     * {@link ArchiveExtractor}, then swapped in like a snapshot.
+     */
+    private RestoreResult restoreArchive(RestoreRequest request, Instant start) {
+        Path archivePath = request.archive().orElseThrow().toAbsolutePath().normalize();
+        String label = archivePath.getFileName().toString();
+        if (!Files.isRegularFile(archivePath)) {
+            throw new BackupException("Archive to restore " + archivePath + " does not exist or is not a file");
+        }
+        Path target = request.target().orElse(plan.source()).toAbsolutePath().normalize();
+        checkTarget(target);
+        Archiver archiver = archiverForFile(archivePath);
+        boolean success = false;
+        events.send(new ProgressEvent.RunStarted(Operation.RESTORE, label, 1, 0, 0));
+        try {
+            log.info("Restoring archive {} ({}) into {}{}", archivePath, archiver.id(), target,
+                    request.dryRun() ? " (dry run)" : "");
+            ArchiveExtractor x = new ArchiveExtractor(plan.restoreLimits(), Files.size(archivePath));
+            RestoreResult result;
+            if (request.dryRun()) {
+                x.extract(archiver, archivePath, null);
+                result = new RestoreResult(label, target, x.files, x.directories, x.linkCount, x.bytes, 0,
+                        Duration.between(start, Instant.now()), log.warnings(), true);
+            } else {
+                recoverInterrupted(target);
+                Files.createDirectories(target);
+                Path work = workFolder(target);
+                Fs.deleteTree(work);
+                Path fresh = work.resolve("new");
+                Files.createDirectories(fresh);
+                ExtractSink sink = new ExtractSink(fresh);
+                try {
+                    x.extract(archiver, archivePath, sink);
+                    sink.finish();
+                } catch (RuntimeException | IOException e) {
+                    Fs.deleteTree(work);
+                    throw e;
+                }
+                List<Glob> excludes = new ArrayList<>();
+                for (String g : plan.excludes()) {
+                    excludes.add(Glob.compile(g));
+                }
+                long kept = swap(target, work, fresh, excludes);
+                Fs.deleteTree(work);
+                result = new RestoreResult(label, target, x.files, x.directories, x.linkCount, x.bytes, kept,
+                        Duration.between(start, Instant.now()), log.warnings(), false);
+            }
+            log.info("Restored archive {} into {}: {} files, {} bytes", archivePath, target, x.files, x.bytes);
+            success = true;
+            return result;
+        } catch (IOException e) {
+            throw new BackupException("Restore of archive " + archivePath + " into " + target + " failed: "
+                    + SourceScanner.describe(e), e);
+        } finally {
+            log.close();
+            events.send(new ProgressEvent.RunFinished(Operation.RESTORE, label, success));
+        }
+    }
+
+    /**
+     * @return the archiver whose extension ends the file's name (longest match; {@code .tgz}, {@code .txz} and
+     *         {@code .tzst} included), else the plan's archiver when it writes files
+     */
+    private Archiver archiverForFile(Path archive) {
+        String name = archive.getFileName().toString().toLowerCase(Locale.ROOT);
+        name = name.endsWith(".tgz") ? name + ".tar.gz" : name.endsWith(".txz") ? name + ".tar.xz"
+                : name.endsWith(".tzst") ? name + ".tar.zst" : name;
+        List<Archiver> candidates = new ArrayList<>(Providers.load(Archiver.class, plan.classLoader()));
+        candidates.add(0, plan.archiver());
+        Archiver best = null;
+        List<String> known = new ArrayList<>();
+        for (Archiver a : candidates) {
+            String ext = a.extension();
+            if (ext.isEmpty()) {
+                continue;
+            }
+            known.add("." + ext);
+            if (name.endsWith("." + ext.toLowerCase(Locale.ROOT))
+                    && (best == null || ext.length() > best.extension().length())) {
+                best = a;
+            }
+        }
+        if (best == null && !plan.archiver().extension().isEmpty()) {
+            best = plan.archiver();
+        }
+        if (best == null) {
+            throw new BackupException("Cannot tell the format of " + archive + " from its name; known: "
+                    + String.join(", ", new java.util.TreeSet<>(known)));
+        }
+        return best;
     }
 
     private void checkTarget(Path target) {
@@ -178,6 +329,12 @@ public final class RestoreEngine {
         Path fresh = work.resolve("new");
         Files.createDirectories(fresh);
         checkSpace(work, manifest);
+        try {
+            checkCaseCollisions(id, reader, fresh);
+        } catch (RuntimeException e) {
+            Fs.deleteTree(work);
+            throw e;
+        }
         ExtractSink sink = new ExtractSink(fresh);
         long filesTotal = manifest.totals() == null ? 0 : manifest.totals().files();
         long bytesTotal = manifest.totals() == null ? 0 : manifest.totals().bytes();
@@ -387,7 +544,7 @@ public final class RestoreEngine {
     }
 
     /** Writes checked entries into the staging folder; links and folder metadata are applied last. */
-    private static final class ExtractSink implements SnapshotReader.Sink {
+    static final class ExtractSink implements SnapshotReader.Sink {
         private final Path root;
         private final boolean posix;
         private final List<IndexEntry> directories = new ArrayList<>();

@@ -49,6 +49,12 @@ public final class SnapshotReader {
     private final Map<String, String> links = new HashMap<>();
     private final Map<String, String> linkUnits = new HashMap<>();
     private final byte[] scratch = new byte[Hashing.BUFFER_SIZE];
+    private final Map<String, String> folded = new HashMap<>();
+    private final Set<String> parents = new HashSet<>();
+    private final List<String[]> caseCollisions = new ArrayList<>();
+    private final Map<String, Long> unitBytes = new HashMap<>();
+    private long indexEntries;
+    private long indexBytes;
     private long files;
     private long bytes;
     private int dropped;
@@ -124,10 +130,12 @@ public final class SnapshotReader {
             }
         }
         for (Map.Entry<String, String> link : links.entrySet()) {
-            String problem = SafePaths.checkLink(link.getKey(), link.getValue(), links);
+            String problem = parents.contains(link.getKey())
+                    ? "entries are stored beneath this link; they would be written through it"
+                    : SafePaths.checkLink(link.getKey(), link.getValue(), links);
             if (problem != null) {
                 add(problems, new VerifyProblem(linkUnits.get(link.getKey()), link.getKey(), Kind.ENTRY, null, null,
-                        "unsafe link: " + problem));
+                        problem.startsWith("entries") ? problem : "unsafe link: " + problem));
             }
         }
         return problems;
@@ -244,6 +252,21 @@ public final class SnapshotReader {
                             "listed twice in the snapshot"));
                     continue;
                 }
+                if (collectLinks) {
+                    int slash = e.path().length();
+                    while ((slash = e.path().lastIndexOf('/', slash - 1)) > 0
+                            && parents.add(e.path().substring(0, slash))) {
+                        // every folder above the entry, once
+                    }
+                    long size = e.type() == EntryType.FILE ? e.size() : 0;
+                    indexEntries++;
+                    indexBytes = saturatedAdd(indexBytes, size);
+                    unitBytes.merge(u.name(), size, SnapshotReader::saturatedAdd);
+                    String other = folded.putIfAbsent(e.path().toLowerCase(java.util.Locale.ROOT), e.path());
+                    if (other != null && caseCollisions.size() < MAX_PROBLEMS) {
+                        caseCollisions.add(new String[] {e.path(), other});
+                    }
+                }
                 if (collectLinks && e.type() == EntryType.SYMLINK) {
                     if (links.putIfAbsent(e.path(), String.valueOf(e.target())) != null) {
                         add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
@@ -257,6 +280,11 @@ public final class SnapshotReader {
                     "index cannot be read: " + SourceScanner.describe(e)));
         }
         return entries;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static boolean belongsTo(String unit, String path) {
@@ -402,6 +430,29 @@ public final class SnapshotReader {
      */
     public Map<String, String> links() {
         return links;
+    }
+
+    /** @return entries listed by the indexes read by {@link #checkContainers()} */
+    public long indexEntries() {
+        return indexEntries;
+    }
+
+    /** @return content bytes listed by the indexes read by {@link #checkContainers()} */
+    public long indexBytes() {
+        return indexBytes;
+    }
+
+    /**
+     * @param unit a unit name
+     * @return content bytes its index lists
+     */
+    public long unitBytes(String unit) {
+        return unitBytes.getOrDefault(unit, 0L);
+    }
+
+    /** @return pairs of paths (this one, an earlier one) that differ only in letter case */
+    public List<String[]> caseCollisions() {
+        return caseCollisions;
     }
 
     /** @return number of units in the manifest */
