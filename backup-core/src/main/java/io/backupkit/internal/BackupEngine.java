@@ -297,7 +297,8 @@ public final class BackupEngine {
             bytesTotal += u.bytes();
         }
         events.send(new ProgressEvent.RunStarted(op, id, units.size(), filesTotal, bytesTotal));
-        previous = PreviousSnapshot.find(store, id, archiverInfo(), m -> log.info("{}", m));
+        previous = PreviousSnapshot.find(store, id, archiverInfo(), plan.archiver().contentOptions(),
+                m -> log.info("{}", m));
         if (previous != null) {
             log.info("Unchanged units and files are reused from snapshot {}", previous.id());
         }

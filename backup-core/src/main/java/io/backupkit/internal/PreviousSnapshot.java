@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -41,11 +43,12 @@ final class PreviousSnapshot {
      * @param store the destination
      * @param running the id of the snapshot being written, never chosen
      * @param archiver the running backup's archiver and options
+     * @param contentOptions the options that change what the archiver writes; only these must match
      * @param info receives why a snapshot was passed over
      * @return the newest complete snapshot of this format written with {@code archiver}, or {@code null}
      */
     static PreviousSnapshot find(SnapshotStore store, String running, Manifest.ArchiverInfo archiver,
-                                 Consumer<String> info) {
+                                 Set<String> contentOptions, Consumer<String> info) {
         List<Snapshot> snapshots = store.list();
         for (Snapshot s : snapshots) {
             if (!s.complete() || s.id().equals(running)) {
@@ -53,7 +56,8 @@ final class PreviousSnapshot {
             }
             try {
                 Manifest m = SnapshotStore.readManifest(s.location(), s.id());
-                if (m.formatVersion() == Manifest.FORMAT_VERSION && archiver.equals(m.archiver())) {
+                if (m.formatVersion() == Manifest.FORMAT_VERSION && sameContent(archiver, m.archiver(),
+                        contentOptions)) {
                     return new PreviousSnapshot(s.id(), s.location(), m);
                 }
             } catch (RuntimeException e) {
@@ -61,6 +65,19 @@ final class PreviousSnapshot {
             }
         }
         return null;
+    }
+
+    private static boolean sameContent(Manifest.ArchiverInfo now, Manifest.ArchiverInfo then, Set<String> keys) {
+        if (then == null || !now.id().equals(then.id()) || !now.extension().equals(then.extension())) {
+            return false;
+        }
+        Map<String, String> before = then.options() == null ? Map.of() : then.options();
+        for (String key : keys) {
+            if (!Objects.equals(now.options().get(key), before.get(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the snapshot id */

@@ -39,6 +39,14 @@ public interface Archiver {
     }
 
     /**
+     * @return the options that change what is written (a compression level does, a retry count does not): an
+     *         earlier snapshot's archives are reused only when these match. Default: every option
+     */
+    default java.util.Set<String> contentOptions() {
+        return defaultOptions().keySet();
+    }
+
+    /**
      * Writes the request's entries into {@code request.archive()}. The file (or folder) must not exist yet; on
      * failure the engine deletes whatever was written.
      *

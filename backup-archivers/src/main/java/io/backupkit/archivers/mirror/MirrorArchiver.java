@@ -7,6 +7,7 @@ import io.backupkit.spi.Archiver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code mirror} archiver: each unit is a plain folder copy that can be browsed and copied back by hand, with
@@ -47,6 +48,12 @@ public final class MirrorArchiver implements Archiver {
     @Override
     public Map<String, String> defaultOptions() {
         return Map.of(FolderArchiver.RETRIES, DEFAULT_RETRIES, FolderArchiver.RETRY_WAIT, DEFAULT_RETRY_WAIT);
+    }
+
+    /** Retries change how a copy is made, never what is copied: earlier mirrors are linked whatever they were. */
+    @Override
+    public Set<String> contentOptions() {
+        return Set.of();
     }
 
     @Override

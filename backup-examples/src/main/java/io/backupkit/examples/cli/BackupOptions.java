@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The options of {@code backup} and {@code resume}, and the plan they describe.
@@ -46,6 +48,27 @@ final class BackupOptions {
                     + "e.g. \"Media/localhost\". Repeatable.")
     List<String> special = new ArrayList<>();
 
+    @Option(names = "--split", paramLabel = "DIR",
+            description = "Top-level folder written as one unit per sub-folder, so a small change re-archives little, "
+                    + "e.g. \"Metadata\". Repeatable.")
+    List<String> split = new ArrayList<>();
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Units written at once (1-64; default: one per core, at most 4).")
+    Integer workers;
+
+    @Option(names = "--archiver-option", paramLabel = "KEY=VALUE",
+            description = "An archiver option, e.g. level=1 (zip, 7z, tar.*), workers=2 (tar.zst). Repeatable.")
+    Map<String, String> archiverOptions = new LinkedHashMap<>();
+
+    @Option(names = "--retries", paramLabel = "N",
+            description = "mirror archiver: how often a failed copy is tried again (default 5).")
+    Integer retries;
+
+    @Option(names = "--retry-wait", paramLabel = "WAIT",
+            description = "mirror archiver: wait before each retry, e.g. 10s, 500ms (default 10s).")
+    String retryWait;
+
     @Option(names = "--keep", paramLabel = "N",
             description = "After a successful backup keep only the newest N complete snapshots (N >= 1). "
                     + "Default: keep all.")
@@ -70,10 +93,21 @@ final class BackupOptions {
                 .destination(dest)
                 .exclude(excludes.toArray(String[]::new))
                 .special(special.toArray(String[]::new))
+                .split(split.toArray(String[]::new))
                 .dryRun(dryRun)
                 .listener(listener);
         if (archiver != null) {
             b.archiver(archiver);
+        }
+        if (workers != null) {
+            b.workers(workers);
+        }
+        archiverOptions.forEach(b::archiverOption);
+        if (retries != null) {
+            b.archiverOption("retries", Integer.toString(retries));
+        }
+        if (retryWait != null) {
+            b.archiverOption("retryWait", retryWait);
         }
         if (keep != null) {
             b.retention(RetentionPolicies.keepLast(keep));

@@ -1,6 +1,7 @@
 package io.backupkit.examples.cli;
 
 import io.backupkit.BackupPlan;
+import io.backupkit.RestoreLimits;
 import io.backupkit.RestoreRequest;
 import io.backupkit.RestoreResult;
 import picocli.CommandLine.Command;
@@ -20,11 +21,30 @@ import java.nio.file.Path;
  *   paths kept)
  * }</pre>
  */
-@Command(name = "restore", description = "Restore a snapshot (default: the newest complete one).")
+@Command(name = "restore", description = "Restore a snapshot (default: the newest complete one), or an archive "
+        + "made by another tool.")
 final class RestoreCommand extends CliCommand {
 
-    @Option(names = "--dest", required = true, paramLabel = "DIR", description = "The folder that holds the snapshots.")
+    @Option(names = "--dest", paramLabel = "DIR",
+            description = "The folder that holds the snapshots (required unless --archive is given).")
     Path dest;
+
+    @Option(names = "--archive", paramLabel = "FILE",
+            description = "Restore this archive made by another tool (.zip, .7z, .tar.gz, .tar.xz, .tar.zst) instead "
+                    + "of a snapshot; every entry is checked the same way.")
+    Path archive;
+
+    @Option(names = "--max-bytes", paramLabel = "N",
+            description = "Refuse to write more than N bytes (default 16 TiB).")
+    Long maxBytes;
+
+    @Option(names = "--max-entries", paramLabel = "N",
+            description = "Refuse more than N entries (default 100000000).")
+    Long maxEntries;
+
+    @Option(names = "--max-ratio", paramLabel = "R",
+            description = "Refuse archives expanding more than R times their size (default 10000).")
+    Double maxRatio;
 
     @Option(names = "--snapshot", paramLabel = "ID", description = "Snapshot id (default: the newest complete one).")
     String snapshot;
@@ -45,13 +65,34 @@ final class RestoreCommand extends CliCommand {
             throw new ParameterException(spec.commandLine(),
                     "Missing the folder to restore into: give --target DIR (or --source DIR to restore in place)");
         }
+        if (archive != null && snapshot != null) {
+            throw new ParameterException(spec.commandLine(), "Give --snapshot or --archive, not both");
+        }
+        if (archive == null && dest == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "Missing the backups to restore from: give --dest DIR (or --archive FILE)");
+        }
         Path into = target != null ? target : source;
-        RestoreRequest request = (snapshot == null ? RestoreRequest.latest() : RestoreRequest.of(snapshot))
+        RestoreRequest request = (archive != null ? RestoreRequest.fromArchive(archive)
+                : snapshot == null ? RestoreRequest.latest() : RestoreRequest.of(snapshot))
                 .target(into)
                 .dryRun(dryRun);
+        RestoreLimits limits = RestoreLimits.defaults();
+        if (maxBytes != null) {
+            limits = limits.maxBytes(maxBytes);
+        }
+        if (maxEntries != null) {
+            limits = limits.maxEntries(maxEntries);
+        }
+        if (maxRatio != null) {
+            limits = limits.maxRatio(maxRatio);
+        }
+        // an archive from elsewhere has no destination: its own folder stands in, so the target cannot swallow it
+        Path from = dest != null ? dest : archive.toAbsolutePath().getParent();
         RestoreResult r;
         try (ProgressDisplay progress = progress()) {
-            BackupPlan.Builder builder = BackupPlan.builder().destination(dest).listener(progress);
+            BackupPlan.Builder builder = BackupPlan.builder().destination(from).restoreLimits(limits)
+                    .listener(progress);
             if (source != null) {
                 builder.source(source);
             }
@@ -61,13 +102,17 @@ final class RestoreCommand extends CliCommand {
         if (common.json) {
             printJson(r);
         } else if (r.dryRun()) {
-            out().println("Dry run: snapshot " + r.snapshotId() + " is sound; would restore " + r.files() + " files, "
+            out().println("Dry run: " + what(r) + " is sound; would restore " + r.files() + " files, "
                     + r.bytes() + " bytes into " + r.target());
         } else {
-            out().println("Restored snapshot " + r.snapshotId() + " into " + r.target() + ": " + r.files() + " files, "
+            out().println("Restored " + what(r) + " into " + r.target() + ": " + r.files() + " files, "
                     + r.bytes() + " bytes in " + seconds(r.duration()) + "s (" + r.kept() + " excluded paths kept)");
         }
         printWarnings(r.warnings());
         return BackupKitCli.EXIT_OK;
+    }
+
+    private String what(RestoreResult r) {
+        return (archive != null ? "archive " : "snapshot ") + r.snapshotId();
     }
 }

@@ -184,4 +184,36 @@ class BackupCommandTest {
         assertThat(run.outLines()).hasSize(1);
         assertThat(run.err()).contains("backup").contains("100%");
     }
+
+    @Test
+    void shouldBackUpWithTheMirrorArchiverSplitFoldersAndWorkers() throws IOException {
+        Path source = source();
+        CliRun run = CliRun.of("backup", "--source", source.toString(), "--dest", dest(), "--archiver", "mirror",
+                "--split", "Metadata", "--workers", "2", "--retries", "1", "--retry-wait", "0s");
+        String id = Fixtures.snapshotId(run);
+
+        Path mirror = tmp.resolve("backups").resolve(id).resolve("units");
+        assertThat(mirror.resolve("_root/Preferences.xml")).exists();
+        assertThat(mirror.resolve("Metadata%2FMovies/Metadata/Movies/a/bc.bundle/Contents/_combined/Info.xml"))
+                .hasContent("<Movie title=\"A\"/>\n");
+        CliRun again = CliRun.of("backup", "--source", source.toString(), "--dest", dest(), "--archiver", "mirror",
+                "--split", "Metadata");
+        Matcher m = Fixtures.WRITTEN.matcher(again.out().strip());
+        assertThat(m.matches()).as(again.toString()).isTrue();
+        assertThat(m.group(5)).isEqualTo(m.group(4)); // every unit reused
+    }
+
+    @Test
+    void shouldPassArchiverOptionsAndRejectOnesTheArchiverLacks() throws IOException {
+        Path source = source();
+        Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest(),
+                "--archiver-option", "level=1"));
+
+        CliRun bad = CliRun.of("backup", "--source", source.toString(), "--dest", dest(), "--retries", "3");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("archiver 'zip' has no option 'retries'");
+        CliRun workers = CliRun.of("backup", "--source", source.toString(), "--dest", dest(), "--workers", "0");
+        assertThat(workers.exit()).isEqualTo(1);
+        assertThat(workers.err()).contains("workers must be between 1 and 64, was 0");
+    }
 }

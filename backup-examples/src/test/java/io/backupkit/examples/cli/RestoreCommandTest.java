@@ -212,4 +212,41 @@ class RestoreCommandTest {
         assertThat(run.err()).contains("inside the destination");
         assertThat(inside).doesNotExist();
     }
+
+    @Test
+    void shouldRestoreAnArchiveMadeByAnotherTool() throws IOException {
+        String id = backup();
+        Path zip = tmp.resolve("backups").resolve(id).resolve("units/Metadata.zip");
+        Path copy = tmp.resolve("downloads/Metadata.zip");
+        Files.createDirectories(copy.getParent());
+        Files.copy(zip, copy);
+        Path target = tmp.resolve("from-archive");
+
+        CliRun run = CliRun.of("restore", "--archive", copy.toString(), "--target", target.toString());
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("Restored archive Metadata.zip into ");
+        assertThat(target.resolve("Metadata/Movies/a/bc.bundle/Contents/_combined/Info.xml"))
+                .hasContent("<Movie title=\"A\"/>\n");
+    }
+
+    @Test
+    void shouldRefuseAnArchiveBeyondTheLimitsNamingTheEntry() throws IOException {
+        String id = backup();
+        Path zip = tmp.resolve("backups").resolve(id).resolve("units/Metadata.zip");
+
+        CliRun run = CliRun.of("restore", "--archive", zip.toString(), "--target", tmp.resolve("t").toString(),
+                "--max-entries", "2");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.err()).contains("Refused entry 'Metadata/Movies/a").contains("RestoreLimits.maxEntries");
+    }
+
+    @Test
+    void shouldRequireDestOrArchive() {
+        CliRun run = CliRun.of("restore", "--target", tmp.resolve("t").toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--dest DIR (or --archive FILE)");
+    }
 }
