@@ -526,7 +526,9 @@ public final class BackupEngine {
             archiver.write(new ArchiveWriteRequest(unit.name(), plan.source(), archiveTmp, unit.entries(),
                     unit.special() ? Map.of() : effectiveOptions(), recorder));
         } catch (IOException | RuntimeException e) {
-            Fs.deleteTree(archiveTmp);
+            if (!ext.isEmpty()) {
+                Fs.deleteTree(archiveTmp); // a folder copy stays: a resume brings it up to date
+            }
             if (e instanceof BackupException be) {
                 throw be;
             }

@@ -1,0 +1,210 @@
+package io.backupkit.archivers.mirror;
+
+import io.backupkit.BackupException;
+import io.backupkit.BackupPlan;
+import io.backupkit.BackupResult;
+import io.backupkit.RestoreRequest;
+import io.backupkit.TestTrees;
+import io.backupkit.spi.ArchiveWriteRequest;
+import io.backupkit.spi.Archiver;
+import io.backupkit.spi.UnitEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MirrorArchiverTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path source;
+    private Path dest;
+
+    private BackupPlan.Builder plan() throws IOException {
+        source = TestTrees.plexLike(tmp.resolve("source"));
+        dest = tmp.resolve("dest");
+        return BackupPlan.builder().source(source).destination(dest).archiver("mirror");
+    }
+
+    @Test
+    void shouldDeclareRetryOptionsThatDoNotChangeContent() {
+        MirrorArchiver m = new MirrorArchiver();
+        assertThat(m.id()).isEqualTo("mirror");
+        assertThat(m.extension()).isEmpty();
+        assertThat(m.defaultOptions()).containsEntry("retries", "5").containsEntry("retryWait", "10s");
+        assertThat(m.contentOptions()).isEmpty();
+    }
+
+    @Test
+    void shouldWriteABrowsableCopyThatRestoresAndVerifies() throws Exception {
+        BackupPlan p = plan().build();
+        BackupResult r = p.backup();
+
+        Path copy = dest.resolve(r.snapshotId()).resolve("units/Plug-in Support/Plug-in Support/Preferences/"
+                + "com.plexapp.system.xml");
+        assertThat(copy).hasContent("<x/>");
+        assertThat(Files.getLastModifiedTime(copy)).isEqualTo(
+                Files.getLastModifiedTime(source.resolve("Plug-in Support/Preferences/com.plexapp.system.xml")));
+        assertThat(p.verify(r.snapshotId()).ok()).isTrue();
+        p.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
+    void shouldHardLinkUnchangedFilesSoASecondSnapshotCostsOnlyWhatChanged() throws Exception {
+        BackupPlan p = plan().build();
+        BackupResult first = p.backup();
+        Path changed = source.resolve("Plug-in Support/Preferences/com.plexapp.system.xml");
+        Files.writeString(changed, "<changed/>");
+
+        BackupResult second = p.toBuilder().archiverOption("retries", "1").build().backup();
+
+        Path db = Path.of("units/Plug-in Support/Plug-in Support/Databases/com.plexapp.plugins.library.db");
+        assertThat(Files.isSameFile(dest.resolve(first.snapshotId()).resolve(db),
+                dest.resolve(second.snapshotId()).resolve(db))).isTrue();
+        Path xml = Path.of("units/Plug-in Support/Plug-in Support/Preferences/com.plexapp.system.xml");
+        assertThat(dest.resolve(second.snapshotId()).resolve(xml)).hasContent("<changed/>");
+        assertThat(dest.resolve(first.snapshotId()).resolve(xml)).hasContent("<x/>");
+        assertThat(second.unitsReused()).isEqualTo(second.units() - 1);
+        long indexBytes = 0;
+        try (Stream<Path> s = Files.list(dest.resolve(second.snapshotId()).resolve("index"))) {
+            for (Path index : (Iterable<Path>) s::iterator) {
+                indexBytes += Files.size(index);
+            }
+        }
+        assertThat(second.storedBytes() - indexBytes).isEqualTo("<changed/>".length());
+        assertThat(p.verify(second.snapshotId()).ok()).isTrue();
+        assertThat(p.verify(first.snapshotId()).ok()).isTrue();
+        p.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    /** Fails the unit after {@code copies} files, as a crash mid-copy would. */
+    private static final class CrashingMirror implements Archiver {
+        private final MirrorArchiver mirror = new MirrorArchiver();
+        private final int copies;
+
+        CrashingMirror(int copies) {
+            this.copies = copies;
+        }
+
+        @Override
+        public String id() {
+            return "mirror";
+        }
+
+        @Override
+        public String extension() {
+            return "";
+        }
+
+        @Override
+        public Map<String, String> defaultOptions() {
+            return mirror.defaultOptions();
+        }
+
+        @Override
+        public void write(ArchiveWriteRequest request) throws IOException {
+            AtomicInteger opened = new AtomicInteger();
+            ArchiveWriteRequest.Content real = request.content();
+            mirror.write(new ArchiveWriteRequest(request.unit(), request.sourceRoot(), request.archive(),
+                    request.entries(), Map.of("retries", "0", "retryWait", "0s"), (entry, exact) -> {
+                        if (opened.incrementAndGet() > copies) {
+                            throw new IOException("power cut");
+                        }
+                        return real.open(entry, exact);
+                    }));
+        }
+
+        @Override
+        public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
+            mirror.read(archive, options, visitor);
+        }
+    }
+
+    @Test
+    void shouldResumeAnInterruptedCopyKeepingWhatIsDoneAndRemovingWhatIsGone() throws Exception {
+        BackupPlan p = plan().workers(1).build();
+        assertThatThrownBy(p.toBuilder().archiver(new CrashingMirror(1)).build()::backup)
+                .isInstanceOf(BackupException.class).hasMessageContaining("power cut");
+        Path partial;
+        try (Stream<Path> s = Files.list(dest)) {
+            partial = s.filter(d -> d.getFileName().toString().endsWith(".partial")).findFirst().orElseThrow();
+        }
+        Path unfinished = partial.resolve("units/_root.tmp");
+        assertThat(unfinished.resolve("Preferences.xml")).exists();
+        assertThat(unfinished.resolve("empty.txt")).doesNotExist();
+        // a file of the interrupted copy that no longer exists in the source is removed on resume
+        Files.writeString(unfinished.resolve("gone.txt"), "stale");
+        Files.delete(source.resolve("Logs/Plex Media Server.log"));
+
+        BackupResult resumed = p.resume();
+
+        Path root = dest.resolve(resumed.snapshotId()).resolve("units/_root");
+        assertThat(root.resolve("gone.txt")).doesNotExist();
+        assertThat(root.resolve("Preferences.xml")).hasSameTextualContentAs(source.resolve("Preferences.xml"));
+        assertThat(root.resolve("empty.txt")).exists();
+        assertThat(p.verify(resumed.snapshotId()).ok()).isTrue();
+        p.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
+    void shouldRetryAFailedCopyAndGiveUpAfterTheRetries() throws Exception {
+        Path root = tmp.resolve("unit");
+        FileTime time = FileTime.from(Instant.parse("2025-01-01T00:00:00Z"));
+        UnitEntry file = new UnitEntry("a.txt", io.backupkit.spi.EntryType.FILE, 5, time, 0644, null);
+        AtomicInteger attempts = new AtomicInteger();
+        ArchiveWriteRequest.Content flaky = (entry, exact) -> {
+            if (attempts.incrementAndGet() < 3) {
+                return new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("network share went away");
+                    }
+                };
+            }
+            return new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8));
+        };
+        new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, root, List.of(file),
+                Map.of("retries", "2", "retryWait", "10ms"), flaky));
+        assertThat(root.resolve("a.txt")).hasContent("hello");
+        assertThat(Files.getLastModifiedTime(root.resolve("a.txt"))).isEqualTo(time);
+        assertThat(attempts).hasValue(3);
+
+        attempts.set(0);
+        Path again = tmp.resolve("unit2");
+        assertThatThrownBy(() -> new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, again, List.of(file),
+                Map.of("retries", "1", "retryWait", "0"), flaky)))
+                .isInstanceOf(IOException.class).hasMessageContaining("'a.txt'").hasMessageContaining("2 attempts")
+                .hasMessageContaining("network share went away");
+        assertThat(again.resolve("a.txt")).doesNotExist();
+    }
+
+    @Test
+    void shouldRejectBadRetryOptionsNamingThem() {
+        UnitEntry file = new UnitEntry("a.txt", io.backupkit.spi.EntryType.FILE, 0, FileTime.fromMillis(0), 0644,
+                null);
+        assertThatThrownBy(() -> new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, tmp.resolve("u"),
+                List.of(file), Map.of("retries", "many"), (e, x) -> InputStream.nullInputStream())))
+                .isInstanceOf(IOException.class).hasMessageContaining("'retries'").hasMessageContaining("'many'");
+        assertThatThrownBy(() -> new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, tmp.resolve("u"),
+                List.of(file), Map.of("retryWait", "soon"), (e, x) -> InputStream.nullInputStream())))
+                .isInstanceOf(IOException.class).hasMessageContaining("'retryWait'").hasMessageContaining("soon");
+    }
+}
