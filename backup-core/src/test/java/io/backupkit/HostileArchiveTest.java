@@ -218,6 +218,17 @@ class HostileArchiveTest {
     }
 
     @Test
+    void shouldRefuseATargetThatHoldsTheArchiveButRestoreNextToIt() throws Exception {
+        Path zip = zip("plain.zip", Item.file("a.txt", "a"));
+        assertThatThrownBy(() -> plan().restore(RestoreRequest.fromArchive(zip).target(tmp)))
+                .isInstanceOf(BackupException.class).hasMessageContaining("contains the archive");
+        assertThat(zip).exists();
+
+        plan().restore(RestoreRequest.fromArchive(zip).target(tmp.resolve("next-to-it")));
+        assertThat(tmp.resolve("next-to-it/a.txt")).hasContent("a");
+    }
+
+    @Test
     void shouldRejectBadLimits() {
         assertThatThrownBy(() -> RestoreLimits.defaults().maxBytes(0)).isInstanceOf(InvalidPlanException.class)
                 .hasMessageContaining("maxBytes=0");

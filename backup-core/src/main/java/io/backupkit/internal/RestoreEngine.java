@@ -191,7 +191,8 @@ public final class RestoreEngine {
             throw new BackupException("Archive to restore " + archivePath + " does not exist or is not a file");
         }
         Path target = request.target().orElse(plan.source()).toAbsolutePath().normalize();
-        checkTarget(target);
+        checkNotHolding(target, archivePath, "the archive");
+        checkNotHolding(target, plan.destination(), "the destination");
         Archiver archiver = archiverForFile(archivePath);
         boolean success = false;
         events.send(new ProgressEvent.RunStarted(Operation.RESTORE, label, 1, 0, 0));
@@ -274,22 +275,30 @@ public final class RestoreEngine {
     }
 
     private void checkTarget(Path target) {
+        checkNotHolding(target, plan.destination(), "the destination");
+        Path dest = Fs.canonical(plan.destination());
+        if (Fs.canonical(target).startsWith(dest)) {
+            throw new BackupException("Restore target " + target + " is inside the destination "
+                    + plan.destination() + "; choose a folder outside it");
+        }
+    }
+
+    /**
+     * Refuses a target that is a file, a file-system root, or that holds {@code kept} (compared by real path, so a
+     * link cannot hide it): the swap would move it away with the target's old content.
+     */
+    private static void checkNotHolding(Path target, Path kept, String what) {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new BackupException("Restore target " + target + " is a file, not a folder");
         }
-        // compare real paths: a link must not hide that the target holds the backups (the swap would move them away)
-        Path dest = Fs.canonical(plan.destination());
+        Path realKept = Fs.canonical(kept);
         Path realTarget = Fs.canonical(target);
-        if (dest.startsWith(realTarget)) {
+        if (realKept.startsWith(realTarget)) {
             boolean linked = !realTarget.equals(target.toAbsolutePath().normalize())
-                    || !dest.equals(plan.destination().toAbsolutePath().normalize());
-            throw new BackupException("Restore target " + target + " contains the destination " + plan.destination()
-                    + (linked ? " (through a symbolic link: " + realTarget + " holds " + dest + ")" : "")
-                    + "; restoring there would replace the backups themselves");
-        }
-        if (realTarget.startsWith(dest)) {
-            throw new BackupException("Restore target " + target + " is inside the destination "
-                    + plan.destination() + "; choose a folder outside it");
+                    || !realKept.equals(kept.toAbsolutePath().normalize());
+            throw new BackupException("Restore target " + target + " contains " + what + " " + kept
+                    + (linked ? " (through a symbolic link: " + realTarget + " holds " + realKept + ")" : "")
+                    + "; restoring there would replace it");
         }
         if (target.getParent() == null) {
             throw new BackupException("Restore target " + target + " is a file-system root; choose a folder");
