@@ -574,10 +574,23 @@ public final class BackupPlan {
             }
             if (resolved != null) {
                 Map<String, String> defaults = resolved.defaultOptions();
+                boolean known = true;
                 for (String key : archiverOptions.keySet()) {
                     if (!defaults.containsKey(key)) {
+                        known = false;
                         problems.add("archiver '" + resolved.id() + "' has no option '" + key + "'; it has "
                                 + (defaults.isEmpty() ? "none" : String.join(", ", defaults.keySet())));
+                    }
+                }
+                if (known) {
+                    Map<String, String> merged = new LinkedHashMap<>(defaults);
+                    merged.putAll(archiverOptions);
+                    try {
+                        for (String p : resolved.checkOptions(merged)) {
+                            problems.add("archiver '" + resolved.id() + "': " + p);
+                        }
+                    } catch (RuntimeException e) {
+                        problems.add("archiver '" + resolved.id() + "' failed to check its options: " + e);
                     }
                 }
             }

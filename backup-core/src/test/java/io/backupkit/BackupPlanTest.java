@@ -190,4 +190,11 @@ class BackupPlanTest {
         assertThatThrownBy(() -> valid().classLoader(empty).build()).isInstanceOf(InvalidPlanException.class)
                 .hasMessageContaining("available: none");
     }
+
+    @Test
+    void shouldReportABadArchiverOptionValueWhenBuilt() {
+        assertThatThrownBy(() -> BackupPlan.builder().destination(Path.of("/tmp/x")).archiverOption("level", "11")
+                .build()).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("archiver 'zip': zip option 'level' must be 0-9, was '11'");
+    }
 }

@@ -201,6 +201,22 @@ public final class FolderArchiver implements Archiver {
         }
     }
 
+    @Override
+    public List<String> checkOptions(Map<String, String> options) {
+        List<String> problems = new ArrayList<>();
+        try {
+            retries(options);
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            retryWait(options);
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
+    }
+
     static int retries(Map<String, String> options) throws IOException {
         String value = options.getOrDefault(RETRIES, "0").strip();
         try {

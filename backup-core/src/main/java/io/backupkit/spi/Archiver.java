@@ -39,6 +39,17 @@ public interface Archiver {
     }
 
     /**
+     * Checks option values when a plan is built, so a bad value is reported with every other problem of the plan
+     * instead of failing the first unit written. Keys are already known to be in {@link #defaultOptions()}.
+     *
+     * @param options the plan's options merged over the defaults
+     * @return one message per bad value, naming the option, the value and what is allowed; empty when all are good
+     */
+    default java.util.List<String> checkOptions(Map<String, String> options) {
+        return java.util.List.of();
+    }
+
+    /**
      * @return the options that change what is written (a compression level does, a retry count does not): an
      *         earlier snapshot's archives are reused only when these match. Default: every option
      */

@@ -6,6 +6,7 @@ import io.backupkit.spi.Archiver;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,6 +55,11 @@ public final class MirrorArchiver implements Archiver {
     @Override
     public Set<String> contentOptions() {
         return Set.of();
+    }
+
+    @Override
+    public List<String> checkOptions(Map<String, String> options) {
+        return copier.checkOptions(options);
     }
 
     @Override

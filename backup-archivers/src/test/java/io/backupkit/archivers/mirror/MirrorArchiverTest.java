@@ -197,6 +197,14 @@ class MirrorArchiverTest {
     }
 
     @Test
+    void shouldRejectBadRetryOptionsWhenThePlanIsBuilt() throws Exception {
+        assertThatThrownBy(() -> plan().archiverOption("retries", "-1").archiverOption("retryWait", "2h").build())
+                .isInstanceOf(io.backupkit.InvalidPlanException.class)
+                .hasMessageContaining("option 'retries' must be a whole number from 0 to 1000, was '-1'")
+                .hasMessageContaining("option 'retryWait'");
+    }
+
+    @Test
     void shouldRejectBadRetryOptionsNamingThem() {
         UnitEntry file = new UnitEntry("a.txt", io.backupkit.spi.EntryType.FILE, 0, FileTime.fromMillis(0), 0644,
                 null);

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 
@@ -186,6 +187,16 @@ public final class ZipArchiver implements Archiver {
             // reported below
         }
         throw new IOException("zip option 'level' must be 0-9, was '" + value + "'");
+    }
+
+    @Override
+    public List<String> checkOptions(Map<String, String> options) {
+        try {
+            level(options);
+            return List.of();
+        } catch (IOException e) {
+            return List.of(e.getMessage());
+        }
     }
 
     @Override
