@@ -26,6 +26,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -301,6 +302,28 @@ public final class SevenZArchiver implements Archiver {
                 }
             }
         }
+    }
+
+    /**
+     * Checks the option values when the plan is built, with the same rules (and messages) as {@link #write}.
+     *
+     * @param options the plan's options merged over the defaults
+     * @return one message per bad value, or nothing
+     */
+    @Override
+    public List<String> checkOptions(Map<String, String> options) {
+        List<String> problems = new ArrayList<>();
+        try {
+            level(options);
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            memoryLimitMiB(options);
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
     }
 
     static int level(Map<String, String> options) throws IOException {
