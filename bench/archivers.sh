@@ -3,12 +3,13 @@
 # usual tools on the same tree in the same session, so the numbers compare on one machine at one time.
 #
 #   bench/archivers.sh [WORK_DIR]        (default /tmp/backupkit-bench; needs ~8 GB free)
+#   BACKUPKIT_JAR=path/to/backupkit.jar bench/archivers.sh ...   (measure another build; default: this checkout's)
 #
 # Needs: java 17, python3, tar, zstd, zip, unzip, 7z, GNU time (/usr/bin/time), and backup-examples/target/backupkit.jar
 # (mvn -q -B -DskipTests package). Caches are warm: the tree is read once before the first measurement.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-jar="$here/backup-examples/target/backupkit.jar"
+jar="${BACKUPKIT_JAR:-$here/backup-examples/target/backupkit.jar}"
 work="${1:-/tmp/backupkit-bench}"
 src="$work/src"
 [ -f "$jar" ] || { echo "build first: mvn -q -B -DskipTests package" >&2; exit 2; }
@@ -21,7 +22,7 @@ tar -cf - -C "$src" . > /dev/null   # warm the page cache
 timed() {  # timed CMD... -> prints "seconds peakRSS_MB"
     /usr/bin/time -o "$work/time.txt" -f '%e %M' "$@" > /dev/null 2> "$work/last.err" \
         || { cat "$work/last.err" >&2; exit 1; }
-    tail -1 "$work/time.txt" | awk '{printf "%.1f %d", $1, $2/1024}'
+    tail -1 "$work/time.txt" | awk '{printf "%.1f %d\n", $1, $2/1024}'
 }
 size_of() { du -sb --apparent-size "$1" | awk '{printf "%.0f", $1/1e6}'; }
 
