@@ -8,15 +8,18 @@ import io.backupkit.internal.SnapshotStore;
 import io.backupkit.internal.Verifier;
 import io.backupkit.spi.Archiver;
 import io.backupkit.spi.RetentionPolicy;
+import io.backupkit.spi.ServiceController;
 
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What to back up, where, and how: the one entry point of BackupKit. Immutable, thread-safe and reusable; derive a
@@ -54,6 +57,20 @@ public final class BackupPlan {
     private final ProgressListener listener;
     private final ClassLoader classLoader;
     private final boolean dryRun;
+    private final List<ServiceController> services;
+    private final Duration stopTimeout;
+    private final boolean noRestart;
+    private final boolean restartAfterFailedRestore;
+    private final boolean requireRunning;
+    private final VersionCheck versionCheck;
+    private final List<Consumer<RunContext>> beforeBackup;
+    private final List<Consumer<RunContext>> afterBackup;
+    private final List<Consumer<RunContext>> beforeRestore;
+    private final List<Consumer<RunContext>> afterRestore;
+    private final Path staging;
+    private final int retries;
+    private final Duration retryWait;
+    private final boolean spaceCheck;
 
     private BackupPlan(Builder b, Archiver archiver) {
         this.source = b.source;
@@ -70,6 +87,20 @@ public final class BackupPlan {
         this.listener = b.listener;
         this.classLoader = b.classLoader;
         this.dryRun = b.dryRun;
+        this.services = List.copyOf(b.services);
+        this.stopTimeout = b.stopTimeout;
+        this.noRestart = b.noRestart;
+        this.restartAfterFailedRestore = b.restartAfterFailedRestore;
+        this.requireRunning = b.requireRunning;
+        this.versionCheck = b.versionCheck;
+        this.beforeBackup = List.copyOf(b.beforeBackup);
+        this.afterBackup = List.copyOf(b.afterBackup);
+        this.beforeRestore = List.copyOf(b.beforeRestore);
+        this.afterRestore = List.copyOf(b.afterRestore);
+        this.staging = b.staging;
+        this.retries = b.retries;
+        this.retryWait = b.retryWait;
+        this.spaceCheck = b.spaceCheck;
     }
 
     /**
@@ -98,6 +129,20 @@ public final class BackupPlan {
         b.listener = listener;
         b.classLoader = classLoader;
         b.dryRun = dryRun;
+        b.services.addAll(services);
+        b.stopTimeout = stopTimeout;
+        b.noRestart = noRestart;
+        b.restartAfterFailedRestore = restartAfterFailedRestore;
+        b.requireRunning = requireRunning;
+        b.versionCheck = versionCheck;
+        b.beforeBackup.addAll(beforeBackup);
+        b.afterBackup.addAll(afterBackup);
+        b.beforeRestore.addAll(beforeRestore);
+        b.afterRestore.addAll(afterRestore);
+        b.staging = staging;
+        b.retries = retries;
+        b.retryWait = retryWait;
+        b.spaceCheck = spaceCheck;
         return b;
     }
 
@@ -247,12 +292,84 @@ public final class BackupPlan {
         return dryRun;
     }
 
+    /** @return the services stopped before a run reads or replaces the data, in stopping order */
+    public List<ServiceController> services() {
+        return services;
+    }
+
+    /** @return how long a service may take to stop */
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    /** @return whether services stay stopped after a backup */
+    public boolean noRestart() {
+        return noRestart;
+    }
+
+    /** @return whether services are started again after a failed restore */
+    public boolean restartAfterFailedRestore() {
+        return restartAfterFailedRestore;
+    }
+
+    /** @return whether a backup fails when a controlled service is not running before it */
+    public boolean requireRunning() {
+        return requireRunning;
+    }
+
+    /** @return how a restore compares the snapshot's application version with the running one */
+    public VersionCheck versionCheck() {
+        return versionCheck;
+    }
+
+    /** @return hooks run before a backup or resume */
+    public List<Consumer<RunContext>> beforeBackup() {
+        return beforeBackup;
+    }
+
+    /** @return hooks run after a successful backup or resume */
+    public List<Consumer<RunContext>> afterBackup() {
+        return afterBackup;
+    }
+
+    /** @return hooks run before a restore */
+    public List<Consumer<RunContext>> beforeRestore() {
+        return beforeRestore;
+    }
+
+    /** @return hooks run after a restore's swap, before services start again */
+    public List<Consumer<RunContext>> afterRestore() {
+        return afterRestore;
+    }
+
+    /** @return the local folder archives are written in before they move to the destination, or {@code null} */
+    public Path staging() {
+        return staging;
+    }
+
+    /** @return how often a unit whose writing failed is written again */
+    public int retries() {
+        return retries;
+    }
+
+    /** @return the wait before each retry */
+    public Duration retryWait() {
+        return retryWait;
+    }
+
+    /** @return whether a backup checks for free space before it stops a service or writes */
+    public boolean spaceCheck() {
+        return spaceCheck;
+    }
+
     @Override
     public String toString() {
         return "BackupPlan[source=" + source + ", destination=" + destination + ", archiver=" + archiver.id()
                 + (archiverOptions.isEmpty() ? "" : " " + archiverOptions)
                 + ", excludes=" + excludes + ", special=" + special + (split.isEmpty() ? "" : ", split=" + split)
                 + ", workers=" + workers + ", retention=" + retention
+                + (services.isEmpty() ? "" : ", services=" + services.stream().map(ServiceController::id).toList())
+                + (staging == null ? "" : ", staging=" + staging)
                 + (dryRun ? ", dryRun" : "") + "]";
     }
 
@@ -275,6 +392,18 @@ public final class BackupPlan {
         /** The most units a plan may write at once. */
         public static final int MAX_WORKERS = 64;
 
+        /** How long a service may take to stop by default: PlexBackup's 60 seconds. */
+        public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(60);
+
+        /** How often a failed unit is written again by default. */
+        public static final int DEFAULT_RETRIES = 2;
+
+        /** The wait before each retry by default. */
+        public static final Duration DEFAULT_RETRY_WAIT = Duration.ofSeconds(10);
+
+        /** The most retries a plan may ask for. */
+        public static final int MAX_RETRIES = 100;
+
         private Path source;
         private Path destination;
         private String archiverId = DEFAULT_ARCHIVER;
@@ -289,6 +418,20 @@ public final class BackupPlan {
         private ProgressListener listener;
         private ClassLoader classLoader = BackupPlan.class.getClassLoader();
         private boolean dryRun;
+        private final List<ServiceController> services = new ArrayList<>();
+        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+        private boolean noRestart;
+        private boolean restartAfterFailedRestore;
+        private boolean requireRunning;
+        private VersionCheck versionCheck = VersionCheck.NOT_NEWER;
+        private final List<Consumer<RunContext>> beforeBackup = new ArrayList<>();
+        private final List<Consumer<RunContext>> afterBackup = new ArrayList<>();
+        private final List<Consumer<RunContext>> beforeRestore = new ArrayList<>();
+        private final List<Consumer<RunContext>> afterRestore = new ArrayList<>();
+        private Path staging;
+        private int retries = DEFAULT_RETRIES;
+        private Duration retryWait = DEFAULT_RETRY_WAIT;
+        private boolean spaceCheck = true;
 
         private Builder() {
         }
@@ -540,6 +683,220 @@ public final class BackupPlan {
         }
 
         /**
+         * Adds services to stop before a run reads (backup) or replaces (restore) the data, and to start again
+         * afterwards: stopped in the order added, started in reverse. Before anything is read every service is
+         * confirmed stopped (polled until {@link #stopTimeout(Duration)}); one that will not stop fails the run
+         * before the backup or the target is touched, and the services already stopped are started again. Only
+         * services that were running are stopped and started. The first service that reports a
+         * {@link ServiceController#version()} gives the application version recorded in the snapshot and compared
+         * on restore. Default: none.
+         *
+         * <pre>{@code
+         * builder.service(ServiceControllers.systemd("plexmediaserver"))
+         * }</pre>
+         *
+         * @param controllers the services
+         * @return this builder
+         * @throws InvalidPlanException if a controller is null
+         */
+        public Builder service(ServiceController... controllers) {
+            Objects.requireNonNull(controllers, "controllers");
+            for (ServiceController c : controllers) {
+                if (c == null) {
+                    throw new InvalidPlanException(List.of("service controller must not be null"));
+                }
+                services.add(c);
+            }
+            return this;
+        }
+
+        /**
+         * @param timeout how long each service may take to stop, and then to be confirmed stopped. Default
+         *        {@link #DEFAULT_STOP_TIMEOUT} (60 s, as PlexBackup)
+         * @return this builder
+         * @throws InvalidPlanException if {@code timeout} is null, zero or negative
+         */
+        public Builder stopTimeout(Duration timeout) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                throw new InvalidPlanException(List.of("stop timeout must be positive, was " + timeout));
+            }
+            this.stopTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param noRestart {@code true} to leave the services stopped after a backup. Default {@code false}: the
+         *        services that were running are started again after every backup, successful or not
+         * @return this builder
+         */
+        public Builder noRestart(boolean noRestart) {
+            this.noRestart = noRestart;
+            return this;
+        }
+
+        /**
+         * @param restart {@code true} to start the services again also after a failed restore (the target then
+         *        holds its old content again). Default {@code false}: after a failed restore they stay stopped, so
+         *        the app does not run on data someone should look at first; after a successful restore they are
+         *        always started again
+         * @return this builder
+         */
+        public Builder restartAfterFailedRestore(boolean restart) {
+            this.restartAfterFailedRestore = restart;
+            return this;
+        }
+
+        /**
+         * @param require {@code true} to fail a backup, before anything is written, when a controlled service is
+         *        not running (PlexBackup's default; its {@code Inactive} switch turns it off). Default
+         *        {@code false}: a stopped service is backed up as it is
+         * @return this builder
+         */
+        public Builder requireRunning(boolean require) {
+            this.requireRunning = require;
+            return this;
+        }
+
+        /**
+         * @param check how a restore compares the snapshot's application version with the running one. Default
+         *        {@link VersionCheck#NOT_NEWER}
+         * @return this builder
+         * @throws InvalidPlanException if {@code check} is null
+         */
+        public Builder versionCheck(VersionCheck check) {
+            if (check == null) {
+                throw new InvalidPlanException(List.of("version check must not be null"));
+            }
+            this.versionCheck = check;
+            return this;
+        }
+
+        /**
+         * Adds a hook run first of all by a backup or resume, before the destination is touched or a service
+         * stopped (wake a sleeping NAS share, export settings kept outside the data folder into
+         * {@link RunContext#extras()}). A hook that throws fails the run before anything else happens. Not run on a
+         * dry run. Default: none.
+         *
+         * @param hook the hook
+         * @return this builder
+         * @throws InvalidPlanException if {@code hook} is null
+         */
+        public Builder beforeBackup(Consumer<RunContext> hook) {
+            beforeBackup.add(requireHook(hook, "beforeBackup"));
+            return this;
+        }
+
+        /**
+         * Adds a hook run after a successful backup or resume, once the snapshot is complete and the services are
+         * running again. A hook that throws is a warning on the result: the snapshot stays. Not run on a dry run.
+         *
+         * @param hook the hook
+         * @return this builder
+         * @throws InvalidPlanException if {@code hook} is null
+         */
+        public Builder afterBackup(Consumer<RunContext> hook) {
+            afterBackup.add(requireHook(hook, "afterBackup"));
+            return this;
+        }
+
+        /**
+         * Adds a hook run first of all by a restore, before the destination is touched or a service stopped. A hook
+         * that throws fails the restore before anything else happens. Not run on a dry run.
+         *
+         * @param hook the hook
+         * @return this builder
+         * @throws InvalidPlanException if {@code hook} is null
+         */
+        public Builder beforeRestore(Consumer<RunContext> hook) {
+            beforeRestore.add(requireHook(hook, "beforeRestore"));
+            return this;
+        }
+
+        /**
+         * Adds a hook run after a restore's swap succeeded, while the services are still stopped (import settings
+         * from {@link RunContext#extras()}). A hook that throws is a warning on the result and the services are
+         * still started. Not run on a dry run.
+         *
+         * @param hook the hook
+         * @return this builder
+         * @throws InvalidPlanException if {@code hook} is null
+         */
+        public Builder afterRestore(Consumer<RunContext> hook) {
+            afterRestore.add(requireHook(hook, "afterRestore"));
+            return this;
+        }
+
+        /**
+         * @param folder a local folder where archives are written before they are moved to a slow destination (a
+         *        NAS share), as PlexBackup's {@code TempZipFileDir}; created when missing. Staging files left by a
+         *        killed run are removed when the next run starts. Folder units ({@code mirror}, special folders) are
+         *        copied directly. Default: none, archives are written in the destination
+         * @return this builder
+         * @throws InvalidPlanException if {@code folder} is null
+         */
+        public Builder staging(Path folder) {
+            this.staging = requirePath(folder, "staging folder");
+            return this;
+        }
+
+        /**
+         * @param folder the staging folder, as a string
+         * @return this builder
+         * @throws InvalidPlanException if {@code folder} is null or not a valid path
+         */
+        public Builder staging(String folder) {
+            return staging(toPath(folder, "staging folder"));
+        }
+
+        /**
+         * @param retries how often a unit whose writing failed (a network share that went away, a full disk that
+         *        got room) is written again after {@link #retryWait(Duration)}, 0 to {@link #MAX_RETRIES}. Default
+         *        {@value #DEFAULT_RETRIES}
+         * @return this builder
+         * @throws InvalidPlanException if {@code retries} is out of range
+         */
+        public Builder retries(int retries) {
+            if (retries < 0 || retries > MAX_RETRIES) {
+                throw new InvalidPlanException(List.of("retries must be between 0 and " + MAX_RETRIES + ", was "
+                        + retries));
+            }
+            this.retries = retries;
+            return this;
+        }
+
+        /**
+         * @param wait the wait before each retry, zero or more. Default {@link #DEFAULT_RETRY_WAIT} (10 s)
+         * @return this builder
+         * @throws InvalidPlanException if {@code wait} is null or negative
+         */
+        public Builder retryWait(Duration wait) {
+            if (wait == null || wait.isNegative()) {
+                throw new InvalidPlanException(List.of("retry wait must be zero or more, was " + wait));
+            }
+            this.retryWait = wait;
+            return this;
+        }
+
+        /**
+         * @param check {@code false} to skip the free-space check. Default {@code true}: before a service is stopped
+         *        (or, without services, before anything is written) the backup estimates the space it needs (the
+         *        bytes of every unit not reused unchanged from the previous snapshot, plus a margin) and fails with
+         *        both figures when the destination, or the staging folder, has less
+         * @return this builder
+         */
+        public Builder spaceCheck(boolean check) {
+            this.spaceCheck = check;
+            return this;
+        }
+
+        private static Consumer<RunContext> requireHook(Consumer<RunContext> hook, String what) {
+            if (hook == null) {
+                throw new InvalidPlanException(List.of(what + " hook must not be null"));
+            }
+            return hook;
+        }
+
+        /**
          * Checks everything and builds the plan.
          *
          * @return the plan
@@ -599,6 +956,20 @@ public final class BackupPlan {
                     if (Glob.compile(g).matches(s)) {
                         problems.add("special folder '" + s + "' is also excluded by '" + g + "'");
                     }
+                }
+            }
+            if (staging != null && destination != null) {
+                Path st = canonical(staging);
+                if (source != null && st.startsWith(canonical(source))) {
+                    problems.add("staging folder " + staging + " is inside the source " + source
+                            + "; choose a folder outside it");
+                }
+                if (st.startsWith(canonical(destination))) {
+                    problems.add("staging folder " + staging + " is inside the destination " + destination
+                            + "; choose a local folder outside it");
+                }
+                if (Files.isRegularFile(staging)) {
+                    problems.add("staging folder " + staging + " is a file, not a folder");
                 }
             }
             if (!problems.isEmpty()) {

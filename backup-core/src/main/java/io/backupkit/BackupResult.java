@@ -25,14 +25,18 @@ import java.util.List;
  * @param warnings things that did not fail the run but deserve a look (files that changed while read, ...)
  * @param pruned ids of snapshots removed by the retention policy after this backup
  * @param dryRun {@code true} when nothing was written: the counts say what a real run would do
+ * @param steps for a dry run, each step a real run would take, in order (services stopped and started, hooks,
+ *        free space, units written or reused, retention); empty for a real run, whose steps are in its log
  */
 public record BackupResult(String snapshotId, Path location, int units, int unitsReused, long files,
                            long directories, long links, long bytes, long storedBytes, Duration duration,
-                           List<String> warnings, List<String> pruned, boolean dryRun) {
+                           List<String> warnings, List<String> pruned, boolean dryRun,
+                           List<String> steps) {
 
     /** Copies the lists. */
     public BackupResult {
         warnings = List.copyOf(warnings);
         pruned = List.copyOf(pruned);
+        steps = List.copyOf(steps);
     }
 }

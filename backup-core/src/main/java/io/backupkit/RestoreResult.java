@@ -23,12 +23,15 @@ import java.util.List;
  * @param warnings things that did not fail the run but deserve a look
  * @param dryRun {@code true} when the target was not touched: the snapshot was verified and the counts say what a
  *        real run would restore
+ * @param steps for a dry run, each step a real run would take, in order (version check, services stopped and
+ *        started, hooks, the swap); empty for a real run, whose steps are in its log
  */
 public record RestoreResult(String snapshotId, Path target, long files, long directories, long links, long bytes,
-                            long kept, Duration duration, List<String> warnings, boolean dryRun) {
+                            long kept, Duration duration, List<String> warnings, boolean dryRun, List<String> steps) {
 
     /** Copies the list. */
     public RestoreResult {
         warnings = List.copyOf(warnings);
+        steps = List.copyOf(steps);
     }
 }

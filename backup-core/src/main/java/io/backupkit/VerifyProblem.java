@@ -36,7 +36,9 @@ public record VerifyProblem(String unit, String path, Kind kind, String expected
         /** The archive holds an entry the index does not list. */
         FILE_EXTRA,
         /** An entry's type, link target or name is not what the index says, or is unsafe to restore. */
-        ENTRY
+        ENTRY,
+        /** A hook's extra file ({@code extras/}) is missing or does not match its size or SHA-256. */
+        EXTRA
     }
 
     @Override

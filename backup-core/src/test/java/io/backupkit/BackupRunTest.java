@@ -29,7 +29,8 @@ class BackupRunTest {
     private BackupPlan.Builder plan() throws IOException {
         source = TestTrees.plexLike(tmp.resolve("source"));
         dest = tmp.resolve("dest");
-        return BackupPlan.builder().source(source).destination(dest);
+        // no retries: a failing unit stands for a crash here; retries are tested on their own below
+        return BackupPlan.builder().source(source).destination(dest).retries(0);
     }
 
     /** A zip archiver that fails on the n-th unit, as a crash would. */
@@ -233,6 +234,67 @@ class BackupRunTest {
         BackupResult second = p.backup();
         assertThat(second.pruned()).containsExactly(first);
         assertThat(p.snapshots()).extracting(Snapshot::id).containsExactly(second.snapshotId());
+    }
+
+    @Test
+    void shouldWriteAFailedUnitAgainAfterTheRetryWaitAndWarn() throws Exception {
+        BackupPlan p = plan().workers(1).retries(1).retryWait(java.time.Duration.ofMillis(300))
+                .archiver(new FailingZip(2)).build();
+        long t0 = System.nanoTime();
+
+        BackupResult r = p.backup();
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(
+                java.time.Duration.ofMillis(300));
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("failed (attempt 1 of 2)")
+                .contains("disk on fire").contains("trying again in PT0.3S"));
+        BackupPlan reader = BackupPlan.builder().destination(dest).build();
+        assertThat(reader.verify(r.snapshotId()).ok()).isTrue();
+        reader.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
+    void shouldFailAfterTheLastRetryNamingTheUnit() throws Exception {
+        BackupPlan p = plan().workers(1).retries(2).retryWait(java.time.Duration.ZERO).archiver(new Archiver() {
+            private final Archiver zip = new ZipArchiver();
+            private int attempts;
+
+            @Override
+            public String id() {
+                return "zip";
+            }
+
+            @Override
+            public String extension() {
+                return "zip";
+            }
+
+            @Override
+            public void write(ArchiveWriteRequest request) throws IOException {
+                if (request.unit().equals("Logs")) {
+                    throw new IOException("share went away (" + ++attempts + ")");
+                }
+                zip.write(request);
+            }
+
+            @Override
+            public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
+                zip.read(archive, options, visitor);
+            }
+        }).build();
+
+        assertThatThrownBy(p::backup).isInstanceOf(BackupException.class).hasMessageContaining("unit 'Logs'")
+                .hasMessageContaining("share went away (3)");
+        assertThat(p.snapshots()).singleElement().satisfies(s -> assertThat(s.complete()).isFalse());
+    }
+
+    @Test
+    void shouldRejectBadRetrySettings() {
+        assertThatThrownBy(() -> BackupPlan.builder().retries(-1)).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("retries must be between 0 and 100, was -1");
+        assertThatThrownBy(() -> BackupPlan.builder().retryWait(java.time.Duration.ofSeconds(-1)))
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("retry wait must be zero or more");
     }
 
     @Test

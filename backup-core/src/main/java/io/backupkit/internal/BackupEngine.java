@@ -5,6 +5,7 @@ import io.backupkit.BackupPlan;
 import io.backupkit.BackupResult;
 import io.backupkit.Operation;
 import io.backupkit.ProgressEvent;
+import io.backupkit.RunContext;
 import io.backupkit.Snapshot;
 import io.backupkit.SnapshotNotFoundException;
 import io.backupkit.spi.ArchiveWriteRequest;
@@ -49,6 +50,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Runs a backup or a resume: walk, write each unit (archive, then index), write the manifest last, fsync, rename the
@@ -78,6 +80,7 @@ public final class BackupEngine {
     private final Map<String, Manifest.UnitRecord> committedUnits = new HashMap<>();
     private final Set<String> keptFromInterruptedRun = ConcurrentHashMap.newKeySet();
     private PreviousSnapshot previous;
+    private volatile Staging staging;
     private long filesTotal;
     private long bytesTotal;
 
@@ -100,6 +103,7 @@ public final class BackupEngine {
         checkSource();
         String snapshotId = null;
         boolean success = false;
+        Path extras = null;
         try {
             if (plan.dryRun()) {
                 BackupResult r = dryRun(start, resume);
@@ -107,33 +111,59 @@ public final class BackupEngine {
                 success = true;
                 return r;
             }
+            extras = beforeHooks(op);
             createDestination();
+            BackupResult result;
             try (DestinationLock lock = DestinationLock.acquire(plan.destination(), op.name().toLowerCase(java.util.Locale.ROOT))) {
-                Path partial;
-                if (resume) {
-                    partial = newestPartial();
-                    snapshotId = idOfPartial(partial);
-                    checkResumable(partial, snapshotId);
-                } else {
-                    snapshotId = store.newId(start);
-                    partial = store.partial(snapshotId);
-                    Files.createDirectory(partial);
-                    Json.writeDurably(partial.resolve(SnapshotStore.PARTIAL_STATE), new PartialState(
-                            Manifest.FORMAT_VERSION, snapshotId, start.toString(), DestinationLock.hostName(),
-                            archiverInfo(), planInfo()));
-                    Files.createDirectories(partial.resolve(UNITS));
-                    Files.createDirectories(partial.resolve(INDEX));
-                    Files.createDirectories(partial.resolve(STATE));
-                    Fs.fsyncDirectory(plan.destination());
+                ServiceRun services = new ServiceRun(plan.services(), plan.stopTimeout(), log);
+                String appVersion = services.version().orElse(null);
+                if (services.any()) {
+                    log.info("Application version reported by the services: {}",
+                            appVersion == null ? "none" : appVersion);
                 }
-                log.attach(partial.resolve("backup.log"));
-                log.info("BackupKit {} {} of {} into {} (snapshot {}, archiver {})", Version.current(),
-                        resume ? "resuming" : "starting backup", plan.source(), plan.destination(), snapshotId,
-                        plan.archiver().id());
-                BackupResult result = write(start, op, snapshotId, partial);
-                success = true;
-                return result;
+                if (plan.requireRunning()) {
+                    services.requireRunning();
+                }
+                if (services.any() && plan.spaceCheck()) {
+                    checkSpace(scan(), true); // before anything is stopped: estimated from the live tree
+                }
+                services.stopAll();
+                try {
+                    Path partial;
+                    if (resume) {
+                        partial = newestPartial();
+                        snapshotId = idOfPartial(partial);
+                        checkResumable(partial, snapshotId);
+                    } else {
+                        snapshotId = store.newId(start);
+                        partial = store.partial(snapshotId);
+                        Files.createDirectory(partial);
+                        Json.writeDurably(partial.resolve(SnapshotStore.PARTIAL_STATE), new PartialState(
+                                Manifest.FORMAT_VERSION, snapshotId, start.toString(), DestinationLock.hostName(),
+                                archiverInfo(), planInfo()));
+                        Files.createDirectories(partial.resolve(UNITS));
+                        Files.createDirectories(partial.resolve(INDEX));
+                        Files.createDirectories(partial.resolve(STATE));
+                        Fs.fsyncDirectory(plan.destination());
+                    }
+                    log.attach(partial.resolve("backup.log"));
+                    log.info("BackupKit {} {} of {} into {} (snapshot {}, archiver {})", Version.current(),
+                            resume ? "resuming" : "starting backup", plan.source(), plan.destination(), snapshotId,
+                            plan.archiver().id());
+                    result = write(start, op, snapshotId, partial, services, appVersion, extras);
+                } finally {
+                    if (services.holdsStopped()) {
+                        if (plan.noRestart()) {
+                            services.leaveStopped("the plan says noRestart");
+                        } else {
+                            services.startAll();
+                        }
+                    }
+                }
             }
+            result = afterHooks(op, result);
+            success = true;
+            return result;
         } catch (IOException e) {
             log.error("Backup failed", e);
             throw new BackupException("Backup of " + plan.source() + " into " + plan.destination() + " failed: "
@@ -143,8 +173,156 @@ public final class BackupEngine {
             throw e;
         } finally {
             log.close();
+            if (extras != null) {
+                try {
+                    Fs.deleteTree(extras);
+                } catch (IOException e) {
+                    log.warn("Could not remove the hooks' temporary folder " + extras + ": " + e.getMessage());
+                }
+            }
             events.send(new ProgressEvent.RunFinished(op, snapshotId, success));
         }
+    }
+
+    /**
+     * Runs the {@code beforeBackup} hooks, first of all.
+     *
+     * @return the temporary folder the hooks may fill with extra files, or {@code null} when there are no hooks
+     */
+    private Path beforeHooks(Operation op) throws IOException {
+        if (plan.beforeBackup().isEmpty()) {
+            return null;
+        }
+        Path parent = plan.staging() != null ? plan.staging() : Path.of(System.getProperty("java.io.tmpdir"));
+        Files.createDirectories(parent);
+        Path extras = Files.createTempDirectory(parent, "backupkit-extras-");
+        RunContext ctx = new RunContext(op, null, plan.source(), null, extras);
+        for (Consumer<RunContext> hook : plan.beforeBackup()) {
+            try {
+                hook.accept(ctx);
+            } catch (RuntimeException e) {
+                Fs.deleteTree(extras);
+                throw new BackupException("The beforeBackup hook " + hook + " failed, so the backup did not start: "
+                        + e, e);
+            }
+        }
+        return extras;
+    }
+
+    /** Runs the {@code afterBackup} hooks; a failing one is a warning on the result. */
+    private BackupResult afterHooks(Operation op, BackupResult r) {
+        if (plan.afterBackup().isEmpty()) {
+            return r;
+        }
+        RunContext ctx = new RunContext(op, r.snapshotId(),
+                plan.source(), null, r.location().resolve(Manifest.EXTRAS));
+        List<String> warnings = new ArrayList<>(r.warnings());
+        for (Consumer<RunContext> hook : plan.afterBackup()) {
+            try {
+                hook.accept(ctx);
+            } catch (RuntimeException e) {
+                String m = "The afterBackup hook " + hook + " failed; snapshot " + r.snapshotId()
+                        + " is complete: " + e;
+                log.warn(m);
+                warnings.add(m);
+            }
+        }
+        return new BackupResult(r.snapshotId(), r.location(), r.units(), r.unitsReused(), r.files(),
+                r.directories(), r.links(), r.bytes(), r.storedBytes(), r.duration(), warnings, r.pruned(),
+                r.dryRun(), r.steps());
+    }
+
+    /**
+     * Fails, before anything is stopped or written, when the destination (or the staging folder) has less free
+     * space than the backup needs: the bytes of every unit not reused unchanged from the previous snapshot (for
+     * folder units, of every file not hard-linked), plus 1 % and 16 MiB for indexes and the manifest. Staging needs
+     * room for the largest units written at once.
+     *
+     * @param units the scanned units
+     * @param fail {@code true} to throw; {@code false} (dry run) to report only
+     */
+    private void checkSpace(List<Unit> units, boolean fail) throws IOException {
+        PreviousSnapshot prev = PreviousSnapshot.find(store, null, archiverInfo(), plan.archiver().contentOptions(),
+                m -> { });
+        long needed = 0;
+        List<Long> archiveUnits = new ArrayList<>();
+        for (Unit u : units) {
+            long n = estimate(u, prev);
+            needed += n;
+            if (!u.special() && !plan.archiver().extension().isEmpty()) {
+                archiveUnits.add(n);
+            }
+        }
+        needed += needed / 100 + 16L * 1024 * 1024;
+        Path dest = existingAncestor(plan.destination());
+        long free = Files.getFileStore(dest).getUsableSpace();
+        String what = "The backup needs about " + mib(needed) + " on " + plan.destination() + " and " + mib(free)
+                + " is free";
+        if (!fail) {
+            log.step("check free space: {}{}", what, free < needed ? " (a real run would fail here)" : "");
+        } else {
+            log.info("{}", what);
+        }
+        if (free < needed && fail) {
+            throw new BackupException(what + "; free some space, remove old snapshots (prune) or choose another "
+                    + "destination (spaceCheck(false) / --no-space-check skips this check)");
+        }
+        if (plan.staging() != null && !archiveUnits.isEmpty()) {
+            archiveUnits.sort(java.util.Comparator.reverseOrder());
+            long stagingNeeded = 16L * 1024 * 1024;
+            for (int i = 0; i < Math.min(plan.workers(), archiveUnits.size()); i++) {
+                stagingNeeded += archiveUnits.get(i);
+            }
+            long stagingFree = Files.getFileStore(existingAncestor(plan.staging())).getUsableSpace();
+            String staged = "Staging needs about " + mib(stagingNeeded) + " in " + plan.staging() + " and "
+                    + mib(stagingFree) + " is free";
+            if (!fail) {
+                log.step("check free space: {}{}", staged,
+                        stagingFree < stagingNeeded ? " (a real run would fail here)" : "");
+            } else if (stagingFree < stagingNeeded) {
+                throw new BackupException(staged + "; free some space there, choose another staging folder or "
+                        + "lower workers");
+            }
+        }
+    }
+
+    /** @return the bytes a unit will add to the destination */
+    private long estimate(Unit unit, PreviousSnapshot prev) {
+        if (prev == null) {
+            return unit.bytes();
+        }
+        Manifest.UnitRecord r = prev.unit(unit.name());
+        if (r == null) {
+            return unit.bytes();
+        }
+        try {
+            Map<String, IndexEntry> listed = prev.index(r);
+            boolean folder = unit.special() || plan.archiver().extension().isEmpty();
+            if (!folder) {
+                return sameEntries(listed, unit) ? 0 : unit.bytes();
+            }
+            long changed = 0;
+            for (UnitEntry e : unit.entries()) {
+                if (e.type() == EntryType.FILE && !matches(e, listed.get(e.path()))) {
+                    changed += e.size();
+                }
+            }
+            return changed;
+        } catch (IOException | RuntimeException e) {
+            return unit.bytes();
+        }
+    }
+
+    private static Path existingAncestor(Path p) {
+        Path a = p.toAbsolutePath();
+        while (a != null && !Files.exists(a)) {
+            a = a.getParent();
+        }
+        return a == null ? p.toAbsolutePath().getRoot() : a;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 
     private void checkSource() {
@@ -172,16 +350,50 @@ public final class BackupEngine {
         }
     }
 
-    private BackupResult dryRun(Instant start, boolean resume) {
+    private BackupResult dryRun(Instant start, boolean resume) throws IOException {
         String id = resume ? idOfPartial(newestPartial()) : store.newId(start);
+        for (Consumer<RunContext> hook : plan.beforeBackup()) {
+            log.step("run the beforeBackup hook {}", hook);
+        }
+        ServiceRun services = new ServiceRun(plan.services(), plan.stopTimeout(), log);
+        if (services.any()) {
+            String version = services.version().orElse(null);
+            log.step("record application version {}", version == null ? "(none reported)" : version);
+        }
+        if (plan.requireRunning()) {
+            try {
+                services.requireRunning();
+            } catch (BackupException e) {
+                log.step("fail: {}", e.getMessage());
+            }
+        }
         List<Unit> units = scan();
+        if (plan.spaceCheck()) {
+            checkSpace(units, false);
+        }
+        services.describe("once every unit is written" + (plan.noRestart() ? " (no: the plan says noRestart)" : ""));
+        log.step("{} snapshot {} in {}", resume ? "continue" : "write", id, plan.destination());
+        if (plan.staging() != null) {
+            log.step("write archives in the staging folder {}, then move each to the destination", plan.staging());
+        }
+        PreviousSnapshot prev = PreviousSnapshot.find(store, id, archiverInfo(), plan.archiver().contentOptions(),
+                m -> { });
         long files = 0;
         long dirs = 0;
         long links = 0;
         long bytes = 0;
+        int reused = 0;
         for (Unit u : units) {
-            log.info("[dry run] would write unit '{}' ({} files, {} bytes){}", UnitNames.display(u.name()), u.files(),
-                    u.bytes(), u.special() ? " as a plain copy" : "");
+            boolean reuse = prev != null && !u.special() && !plan.archiver().extension().isEmpty()
+                    && estimate(u, prev) == 0;
+            if (reuse) {
+                reused++;
+                log.step("reuse unit '{}' unchanged from snapshot {} ({} files, {} bytes)",
+                        UnitNames.display(u.name()), prev.id(), u.files(), u.bytes());
+            } else {
+                log.step("write unit '{}' ({} files, {} bytes){}", UnitNames.display(u.name()), u.files(),
+                        u.bytes(), u.special() ? " as a plain copy" : "");
+            }
             for (UnitEntry e : u.entries()) {
                 switch (e.type()) {
                     case FILE -> {
@@ -196,10 +408,13 @@ public final class BackupEngine {
         }
         List<String> wouldPrune = retentionVictims(id).stream().map(Snapshot::id).toList();
         for (String p : wouldPrune) {
-            log.info("[dry run] retention would remove snapshot {}", p);
+            log.step("remove snapshot {} (retention {})", p, plan.retention());
         }
-        return new BackupResult(id, store.complete(id), units.size(), 0, files, dirs, links, bytes, 0,
-                Duration.between(start, Instant.now()), log.warnings(), wouldPrune, true);
+        for (Consumer<RunContext> hook : plan.afterBackup()) {
+            log.step("run the afterBackup hook {}", hook);
+        }
+        return new BackupResult(id, store.complete(id), units.size(), reused, files, dirs, links, bytes, 0,
+                Duration.between(start, Instant.now()), log.warnings(), wouldPrune, true, log.steps());
     }
 
     private List<Unit> scan() {
@@ -290,8 +505,12 @@ public final class BackupEngine {
         return new Manifest.PlanInfo(plan.excludes(), plan.special(), plan.split().isEmpty() ? null : plan.split());
     }
 
-    private BackupResult write(Instant start, Operation op, String id, Path partial) throws IOException {
+    private BackupResult write(Instant start, Operation op, String id, Path partial, ServiceRun services,
+                               String appVersion, Path extras) throws IOException {
         List<Unit> units = scan();
+        if (!services.any() && plan.spaceCheck()) {
+            checkSpace(units, true);
+        }
         for (Unit u : units) {
             filesTotal += u.files();
             bytesTotal += u.bytes();
@@ -306,7 +525,25 @@ public final class BackupEngine {
         for (Unit unit : units) {
             keep.add(unit.fileName());
         }
-        List<Manifest.UnitRecord> records = writeUnits(op, partial, units);
+        List<Manifest.UnitRecord> records;
+        if (plan.staging() != null) {
+            try (Staging st = Staging.open(plan.staging(), id, log)) {
+                staging = st;
+                records = writeUnits(op, partial, units);
+            } finally {
+                staging = null;
+            }
+        } else {
+            records = writeUnits(op, partial, units);
+        }
+        if (services.holdsStopped()) { // the source is not read any more: the app need not wait for the commit
+            if (plan.noRestart()) {
+                services.leaveStopped("the plan says noRestart");
+            } else {
+                services.startAll();
+            }
+        }
+        List<Manifest.ExtraFile> extraFiles = storeExtras(partial, extras);
         int reused = 0;
         for (Manifest.UnitRecord r : records) {
             if (r.reusedFrom() != null || keptFromInterruptedRun.contains(r.name())) {
@@ -327,8 +564,9 @@ public final class BackupEngine {
             stored += r.archiveSize() + Files.size(partial.resolve(r.index()));
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Version.current(), id,
-                SnapshotStore.timeOf(id).toString(), Instant.now().toString(), DestinationLock.hostName(), null,
-                archiverInfo(), planInfo(), records, new Manifest.Totals(files, dirs, links, bytes, stored));
+                SnapshotStore.timeOf(id).toString(), Instant.now().toString(), DestinationLock.hostName(),
+                appVersion == null ? null : new Manifest.App(null, appVersion), archiverInfo(), planInfo(), records,
+                new Manifest.Totals(files, dirs, links, bytes, stored), extraFiles);
         log.info("Snapshot {}: {} units ({} kept), {} files, {} folders, {} links, {} bytes, {} bytes stored", id,
                 records.size(), reused, files, dirs, links, bytes, stored);
         log.close();
@@ -347,7 +585,67 @@ public final class BackupEngine {
         removeOlderPartials(id);
         List<String> warnings = log.warnings();
         return new BackupResult(id, complete, records.size(), reused, files, dirs, links, bytes, stored,
-                Duration.between(start, Instant.now()), warnings, pruned, false);
+                Duration.between(start, Instant.now()), warnings, pruned, false, List.of());
+    }
+
+    /**
+     * Copies the files the {@code beforeBackup} hooks left in their folder into the snapshot's {@code extras/},
+     * fsynced, and lists them with their SHA-256 for the manifest.
+     *
+     * @return the files, sorted by path; {@code null} when there are none
+     */
+    private List<Manifest.ExtraFile> storeExtras(Path partial, Path extras) throws IOException {
+        Path target = partial.resolve(Manifest.EXTRAS);
+        Fs.deleteTree(target); // a resume stores what this run's hooks wrote
+        if (extras == null) {
+            return null;
+        }
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(extras)) {
+            files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            return null;
+        }
+        List<Manifest.ExtraFile> out = new ArrayList<>();
+        for (Path f : files) {
+            String rel = extras.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+            Path to = target.resolve(rel);
+            Files.createDirectories(to.getParent());
+            Files.copy(f, to);
+            Fs.fsync(to);
+            out.add(new Manifest.ExtraFile(rel, Files.size(to), Hashing.sha256(to)));
+            log.info("Stored the hooks' extra file {} in the snapshot", rel);
+        }
+        Fs.fsyncTree(target);
+        return out;
+    }
+
+    /**
+     * Writes a unit, again after {@link BackupPlan#retryWait()} when it failed with an I/O error (a network share
+     * that went away), up to {@link BackupPlan#retries()} times; each failure is a warning on the result.
+     */
+    private Manifest.UnitRecord unitWithRetries(Operation op, Path partial, Unit unit) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return unit(op, partial, unit);
+            } catch (IOException | BackupException e) {
+                boolean io = e instanceof IOException || e.getCause() instanceof IOException;
+                if (!io || attempt >= plan.retries()) {
+                    throw e;
+                }
+                log.warn("Writing unit '" + UnitNames.display(unit.name()) + "' failed (attempt " + (attempt + 1)
+                        + " of " + (plan.retries() + 1) + "), trying again in " + plan.retryWait() + ": "
+                        + e.getMessage());
+                try {
+                    Thread.sleep(plan.retryWait().toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new BackupException("Backup interrupted while waiting to write unit '"
+                            + UnitNames.display(unit.name()) + "' again", ie);
+                }
+            }
+        }
     }
 
     /**
@@ -360,7 +658,7 @@ public final class BackupEngine {
         int workers = Math.min(plan.workers(), Math.max(1, units.size()));
         if (workers <= 1) {
             for (int i = 0; i < units.size(); i++) {
-                records[i] = unit(op, partial, units.get(i));
+                records[i] = unitWithRetries(op, partial, units.get(i));
             }
             return List.of(records);
         }
@@ -375,7 +673,7 @@ public final class BackupEngine {
                         return;
                     }
                     try {
-                        records[slot] = unit(op, partial, units.get(slot));
+                        records[slot] = unitWithRetries(op, partial, units.get(slot));
                     } catch (IOException | RuntimeException | Error e) {
                         failure.compareAndSet(null, e);
                     }
@@ -521,18 +819,21 @@ public final class BackupEngine {
         events.send(new ProgressEvent.UnitStarted(unit.name(), unitFiles, unitBytes));
         log.info("Writing unit '{}': {} files, {} bytes{}", UnitNames.display(unit.name()), unitFiles, unitBytes,
                 unit.special() ? " (special folder, plain copy)" : "");
-        Recorder recorder = new Recorder(unit, previousFolder(unit, archiver), archiveTmp);
+        Staging st = ext.isEmpty() ? null : staging; // folder units are copied straight to the destination
+        Path written = st == null ? archiveTmp : st.file(name + "." + ext);
+        Recorder recorder = new Recorder(unit, previousFolder(unit, archiver), written);
         try {
-            archiver.write(new ArchiveWriteRequest(unit.name(), plan.source(), archiveTmp, unit.entries(),
+            Files.deleteIfExists(written);
+            archiver.write(new ArchiveWriteRequest(unit.name(), plan.source(), written, unit.entries(),
                     unit.special() ? Map.of() : effectiveOptions(), recorder));
         } catch (IOException | RuntimeException e) {
             if (!ext.isEmpty()) {
-                Fs.deleteTree(archiveTmp); // a folder copy stays: a resume brings it up to date
+                Fs.deleteTree(written); // a folder copy stays: a resume brings it up to date
             }
             if (e instanceof BackupException be) {
                 throw be;
             }
-            throw new BackupException("Writing unit '" + UnitNames.display(unit.name()) + "' to " + archiveTmp
+            throw new BackupException("Writing unit '" + UnitNames.display(unit.name()) + "' to " + written
                     + " failed: " + (e instanceof IOException io ? SourceScanner.describe(io) : e.toString()), e);
         }
         recorder.checkComplete(archiver);
@@ -542,6 +843,17 @@ public final class BackupEngine {
             Fs.fsyncTree(archiveTmp);
             archiveSize = recorder.copiedBytes();
             archiveSha = null;
+        } else if (st != null) {
+            archiveSize = Files.size(written);
+            archiveSha = Hashing.sha256(written); // read on the local disk, not back over the network
+            try {
+                st.moveTo(written, archiveTmp);
+            } catch (IOException e) {
+                Files.deleteIfExists(written);
+                Files.deleteIfExists(archiveTmp);
+                throw new IOException("Moving unit '" + UnitNames.display(unit.name()) + "' from the staging "
+                        + "folder to " + archiveTmp + " failed: " + SourceScanner.describe(e), e);
+            }
         } else {
             Fs.fsync(archiveTmp);
             archiveSize = Files.size(archiveTmp);

@@ -23,11 +23,16 @@ import java.util.Map;
  * @param plan the plan settings a restore needs (excludes, special folders)
  * @param units the units, in the order written
  * @param totals sums over the units
+ * @param extras files that {@code beforeBackup} hooks stored in the snapshot's {@code extras/} folder; {@code null}
+ *        (absent) when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(int formatVersion, String engineVersion, String id, String created, String finished,
                        String host, App app, ArchiverInfo archiver, PlanInfo plan, List<UnitRecord> units,
-                       Totals totals) {
+                       Totals totals, List<ExtraFile> extras) {
+
+    /** Folder of a snapshot holding the hooks' extra files. */
+    public static final String EXTRAS = "extras";
 
     /** The snapshot format this library writes and the newest it reads. */
     public static final int FORMAT_VERSION = 1;
@@ -83,6 +88,14 @@ public record Manifest(int formatVersion, String engineVersion, String id, Strin
         public static final String ARCHIVE = "archive";
         /** Kind of a special folder copied as plain files. */
         public static final String FOLDER = "folder";
+    }
+
+    /**
+     * @param path path below {@code extras/}, {@code /}-separated
+     * @param size size in bytes
+     * @param sha256 SHA-256 of the content
+     */
+    public record ExtraFile(String path, long size, String sha256) {
     }
 
     /**

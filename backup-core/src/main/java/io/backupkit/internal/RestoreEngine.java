@@ -9,6 +9,9 @@ import io.backupkit.RestoreException;
 import io.backupkit.RestoreLimits;
 import io.backupkit.RestoreRequest;
 import io.backupkit.RestoreResult;
+import io.backupkit.AppVersionMismatchException;
+import io.backupkit.RunContext;
+import io.backupkit.VersionCheck;
 import io.backupkit.Snapshot;
 import io.backupkit.VerifyProblem;
 import io.backupkit.VerifyResult;
@@ -41,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Restores a snapshot.
@@ -102,10 +106,20 @@ public final class RestoreEngine {
         String id = snapshot.id();
         Manifest manifest = SnapshotStore.readManifest(snapshot.location(), id);
         Archiver archiver = Verifier.archiverFor(plan, manifest);
+        RunContext ctx = new RunContext(Operation.RESTORE, id, plan.source(), target,
+                snapshot.location().resolve(Manifest.EXTRAS));
+        if (request.dryRun()) {
+            for (Consumer<RunContext> hook : plan.beforeRestore()) {
+                log.step("run the beforeRestore hook {}", hook);
+            }
+        } else {
+            beforeHooks(ctx);
+        }
         boolean success = false;
         events.send(new ProgressEvent.RunStarted(Operation.RESTORE, id, manifest.units().size(),
                 manifest.totals() == null ? 0 : manifest.totals().files(),
                 manifest.totals() == null ? 0 : manifest.totals().bytes()));
+        ServiceRun services = new ServiceRun(plan.services(), plan.stopTimeout(), log);
         try (DestinationLock lock = DestinationLock.acquire(plan.destination(), "restore into " + target)) {
             log.info("Restoring snapshot {} into {}{}", id, target, request.dryRun() ? " (dry run)" : "");
             if (!request.dryRun()) {
@@ -115,17 +129,105 @@ public final class RestoreEngine {
             List<VerifyProblem> problems = new ArrayList<>(reader.checkContainers());
             failIfProblems(id, problems, reader, start);
             checkLimits(id, manifest, reader);
+            checkVersion(id, manifest, services, request.dryRun());
             RestoreResult result = request.dryRun()
-                    ? dryRun(id, target, manifest, reader, problems, start)
-                    : extractAndSwap(id, target, manifest, reader, problems, start);
+                    ? dryRun(id, target, manifest, reader, problems, start, services, ctx)
+                    : extractAndSwap(id, target, manifest, reader, problems, start, services, ctx);
             success = true;
             return result;
         } catch (IOException e) {
             throw new BackupException("Restore of snapshot " + id + " into " + target + " failed: "
                     + SourceScanner.describe(e), e);
         } finally {
+            afterFailure(services, success);
             log.close();
             events.send(new ProgressEvent.RunFinished(Operation.RESTORE, id, success));
+        }
+    }
+
+    /** After a failed restore the services this run stopped stay stopped, unless the plan says otherwise. */
+    private void afterFailure(ServiceRun services, boolean success) {
+        if (!services.holdsStopped()) {
+            return;
+        }
+        if (success || plan.restartAfterFailedRestore()) {
+            services.startAll();
+        } else {
+            services.leaveStopped("the restore failed (the target holds its previous content); start it once "
+                    + "you have looked, or set restartAfterFailedRestore");
+        }
+    }
+
+    private void beforeHooks(RunContext ctx) {
+        for (Consumer<RunContext> hook : plan.beforeRestore()) {
+            try {
+                hook.accept(ctx);
+            } catch (RuntimeException e) {
+                throw new BackupException("The beforeRestore hook " + hook + " failed, so the restore did not "
+                        + "start: " + e, e);
+            }
+        }
+    }
+
+    private void afterHooks(RunContext ctx) {
+        for (Consumer<RunContext> hook : plan.afterRestore()) {
+            try {
+                hook.accept(ctx);
+            } catch (RuntimeException e) {
+                log.warn("The afterRestore hook " + hook + " failed; the restore itself succeeded: " + e);
+            }
+        }
+    }
+
+    /**
+     * Compares the application version the snapshot records with the running application's, under the plan's
+     * {@link VersionCheck}, before anything is stopped or written.
+     */
+    private void checkVersion(String id, Manifest manifest, ServiceRun services, boolean dryRun) {
+        VersionCheck check = plan.versionCheck();
+        String recorded = manifest.app() == null ? null : manifest.app().version();
+        if (check == VersionCheck.IGNORE) {
+            log.info("Application version not checked (versionCheck IGNORE)");
+            return;
+        }
+        if (recorded == null) {
+            log.info("Snapshot {} records no application version; not checked", id);
+            return;
+        }
+        if (!services.any()) {
+            log.info("Snapshot {} was taken from version {}; no service to ask for the running version", id,
+                    recorded);
+            return;
+        }
+        String running = services.version().orElse(null);
+        if (running == null) {
+            log.warn("Snapshot " + id + " was taken from version " + recorded + " but the running version cannot be"
+                    + " read from " + services.ids() + "; not checked");
+            return;
+        }
+        boolean refuse;
+        String rule;
+        if (check == VersionCheck.EXACT) {
+            refuse = !recorded.strip().equals(running.strip());
+            rule = "the plan requires the same version (VersionCheck.EXACT)";
+        } else {
+            try {
+                refuse = AppVersions.compare(recorded, running) > 0;
+            } catch (IllegalArgumentException e) {
+                refuse = true;
+            }
+            rule = "it is newer than the running version, or cannot be compared with it (VersionCheck.NOT_NEWER)";
+        }
+        if (refuse) {
+            throw new AppVersionMismatchException("Snapshot " + id + " was taken from application version "
+                    + recorded + " and " + running + " is running: refused because " + rule + "; upgrade the "
+                    + "application first, or restore with versionCheck(IGNORE) / --ignore-version if you know the "
+                    + "data is compatible", recorded, running);
+        }
+        if (dryRun) {
+            log.step("check the application version: snapshot {} vs running {}: accepted", recorded, running);
+        } else {
+            log.info("Snapshot {} was taken from version {}, {} is running: accepted", id, recorded, running);
         }
     }
 
@@ -194,7 +296,16 @@ public final class RestoreEngine {
         checkNotHolding(target, archivePath, "the archive");
         checkNotHolding(target, plan.destination(), "the destination");
         Archiver archiver = archiverForFile(archivePath);
+        RunContext ctx = new RunContext(Operation.RESTORE, label, plan.source(), target, null);
+        if (request.dryRun()) {
+            for (Consumer<RunContext> hook : plan.beforeRestore()) {
+                log.step("run the beforeRestore hook {}", hook);
+            }
+        } else {
+            beforeHooks(ctx);
+        }
         boolean success = false;
+        ServiceRun services = new ServiceRun(plan.services(), plan.stopTimeout(), log);
         events.send(new ProgressEvent.RunStarted(Operation.RESTORE, label, 1, 0, 0));
         try {
             log.info("Restoring archive {} ({}) into {}{}", archivePath, archiver.id(), target,
@@ -203,8 +314,15 @@ public final class RestoreEngine {
             RestoreResult result;
             if (request.dryRun()) {
                 x.extract(archiver, archivePath, null);
+                log.step("archive {} is sound: extract {} files, {} bytes next to {} while the services run",
+                        label, x.files, x.bytes, target);
+                services.describe("after the swap");
+                log.step("swap the extracted files into {}, keeping the paths the plan excludes", target);
+                for (Consumer<RunContext> hook : plan.afterRestore()) {
+                    log.step("run the afterRestore hook {}", hook);
+                }
                 result = new RestoreResult(label, target, x.files, x.directories, x.linkCount, x.bytes, 0,
-                        Duration.between(start, Instant.now()), log.warnings(), true);
+                        Duration.between(start, Instant.now()), log.warnings(), true, log.steps());
             } else {
                 recoverInterrupted(target);
                 Files.createDirectories(target);
@@ -224,10 +342,13 @@ public final class RestoreEngine {
                 for (String g : plan.excludes()) {
                     excludes.add(Glob.compile(g));
                 }
+                stopForSwap(services, work);
                 long kept = swap(target, work, fresh, excludes);
+                afterHooks(ctx);
+                services.startAll();
                 Fs.deleteTree(work);
                 result = new RestoreResult(label, target, x.files, x.directories, x.linkCount, x.bytes, kept,
-                        Duration.between(start, Instant.now()), log.warnings(), false);
+                        Duration.between(start, Instant.now()), log.warnings(), false, List.of());
             }
             log.info("Restored archive {} into {}: {} files, {} bytes", archivePath, target, x.files, x.bytes);
             success = true;
@@ -236,6 +357,7 @@ public final class RestoreEngine {
             throw new BackupException("Restore of archive " + archivePath + " into " + target + " failed: "
                     + SourceScanner.describe(e), e);
         } finally {
+            afterFailure(services, success);
             log.close();
             events.send(new ProgressEvent.RunFinished(Operation.RESTORE, label, success));
         }
@@ -306,16 +428,22 @@ public final class RestoreEngine {
     }
 
     private RestoreResult dryRun(String id, Path target, Manifest manifest, SnapshotReader reader,
-                                 List<VerifyProblem> problems, Instant start) {
+                                 List<VerifyProblem> problems, Instant start, ServiceRun services, RunContext ctx) {
         for (Manifest.UnitRecord u : manifest.units()) {
             reader.readUnit(u, null, problems, n -> { });
         }
         failIfProblems(id, problems, reader, start);
         Manifest.Totals t = manifest.totals();
-        log.info("[dry run] snapshot {} is sound; would restore {} files into {}", id, reader.files(), target);
+        log.step("snapshot {} is sound: extract {} files, {} bytes next to {} while the services run", id,
+                reader.files(), reader.bytes(), target);
+        services.describe("after the swap");
+        log.step("swap the extracted files into {}, keeping the paths the backup excluded", target);
+        for (Consumer<RunContext> hook : plan.afterRestore()) {
+            log.step("run the afterRestore hook {}", hook);
+        }
         return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
                 t == null ? 0 : t.links(), reader.bytes(), 0, Duration.between(start, Instant.now()),
-                log.warnings(), true);
+                log.warnings(), true, log.steps());
     }
 
     private void failIfProblems(String id, List<VerifyProblem> problems, SnapshotReader reader, Instant start) {
@@ -331,7 +459,8 @@ public final class RestoreEngine {
     }
 
     private RestoreResult extractAndSwap(String id, Path target, Manifest manifest, SnapshotReader reader,
-                                         List<VerifyProblem> problems, Instant start) throws IOException {
+                                         List<VerifyProblem> problems, Instant start, ServiceRun services,
+                                         RunContext ctx) throws IOException {
         Files.createDirectories(target);
         Path work = workFolder(target);
         Fs.deleteTree(work);
@@ -369,7 +498,10 @@ public final class RestoreEngine {
         for (String g : manifest.plan().excludes()) {
             excludes.add(Glob.compile(g));
         }
+        stopForSwap(services, work);
         long kept = swap(target, work, fresh, excludes);
+        afterHooks(ctx);
+        services.startAll();
         try {
             Fs.deleteTree(work);
         } catch (IOException e) {
@@ -381,7 +513,20 @@ public final class RestoreEngine {
                 reader.files(), reader.bytes(), kept);
         return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
                 t == null ? 0 : t.links(), reader.bytes(), kept, Duration.between(start, Instant.now()),
-                log.warnings(), false);
+                log.warnings(), false, List.of());
+    }
+
+    /**
+     * Stops the services once everything is extracted and checked, so the application is down only for the
+     * swap. When one will not stop, the extracted files are removed and the target is untouched.
+     */
+    private void stopForSwap(ServiceRun services, Path work) throws IOException {
+        try {
+            services.stopAll();
+        } catch (RuntimeException e) {
+            Fs.deleteTree(work);
+            throw e;
+        }
     }
 
     private void checkSpace(Path work, Manifest manifest) throws IOException {

@@ -29,6 +29,7 @@ public final class RunLog implements AutoCloseable {
 
     private final List<String> warnings = new ArrayList<>();
     private final List<String> buffered = new ArrayList<>();
+    private final List<String> steps = new ArrayList<>();
     private BufferedWriter writer;
 
     /** Starts a log that buffers lines until {@link #attach(Path)} gives it a file. */
@@ -82,6 +83,28 @@ public final class RunLog implements AutoCloseable {
         // the caller throws the failure on; SLF4J gets it at debug level only, so hosts do not see it twice
         LOG.debug("{}", message, cause);
         line("ERROR", "{}", cause == null ? message : message + " (" + cause + ")");
+    }
+
+    /**
+     * Logs a step a dry run would take and keeps it for the run's result.
+     *
+     * @param format SLF4J-style message with {@code {}} placeholders
+     * @param args the values
+     */
+    public void step(String format, Object... args) {
+        String text = org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage();
+        LOG.info("[dry run] {}", text);
+        synchronized (this) {
+            steps.add(text);
+        }
+        line("INFO ", "[dry run] {}", text);
+    }
+
+    /**
+     * @return the dry-run steps so far
+     */
+    public synchronized List<String> steps() {
+        return List.copyOf(steps);
     }
 
     /**

@@ -129,6 +129,7 @@ public final class SnapshotReader {
                 readableIndexes.add(u.name());
             }
         }
+        checkExtras(realDir, problems);
         for (Map.Entry<String, String> link : links.entrySet()) {
             String problem = parents.contains(link.getKey())
                     ? "entries are stored beneath this link; they would be written through it"
@@ -139,6 +140,39 @@ public final class SnapshotReader {
             }
         }
         return problems;
+    }
+
+    /** Each extra file a hook stored must be inside {@code extras/}, a regular file, and match size and SHA-256. */
+    private void checkExtras(Path realDir, List<VerifyProblem> problems) {
+        if (manifest.extras() == null) {
+            return;
+        }
+        for (Manifest.ExtraFile x : manifest.extras()) {
+            String rel = x.path() == null ? null : Manifest.EXTRAS + "/" + x.path();
+            Path p = rel == null ? null : inside(realDir, rel);
+            if (p == null) {
+                add(problems, new VerifyProblem(null, SnapshotStore.MANIFEST, Kind.MANIFEST, null, null,
+                        "extra file path points outside the snapshot's extras folder: " + x.path()));
+                continue;
+            }
+            try {
+                if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    add(problems, new VerifyProblem(null, rel, Kind.EXTRA, x.sha256(), null, "extra file missing"));
+                } else if (Files.size(p) != x.size()) {
+                    add(problems, new VerifyProblem(null, rel, Kind.EXTRA, Long.toString(x.size()),
+                            Long.toString(Files.size(p)), "extra file size differs from the manifest"));
+                } else {
+                    String actual = Hashing.sha256(p);
+                    if (!actual.equals(x.sha256())) {
+                        add(problems, new VerifyProblem(null, rel, Kind.EXTRA, x.sha256(), actual,
+                                "extra file SHA-256 differs from the manifest"));
+                    }
+                }
+            } catch (IOException e) {
+                add(problems, new VerifyProblem(null, rel, Kind.EXTRA, x.sha256(), null,
+                        "extra file cannot be read: " + e.getMessage()));
+            }
+        }
     }
 
     private static Path inside(Path realDir, String rel) {
