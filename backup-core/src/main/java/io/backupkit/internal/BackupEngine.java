@@ -371,7 +371,7 @@ public final class BackupEngine {
         if (plan.spaceCheck()) {
             checkSpace(units, false);
         }
-        services.describe("once every unit is written" + (plan.noRestart() ? " (no: the plan says noRestart)" : ""));
+        services.describeStop();
         log.step("{} snapshot {} in {}", resume ? "continue" : "write", id, plan.destination());
         if (plan.staging() != null) {
             log.step("write archives in the staging folder {}, then move each to the destination", plan.staging());
@@ -406,7 +406,15 @@ public final class BackupEngine {
                 }
             }
         }
-        List<String> wouldPrune = retentionVictims(id).stream().map(Snapshot::id).toList();
+        if (plan.noRestart()) {
+            log.step("leave the services stopped (noRestart)");
+        } else {
+            services.describeStart("once every unit is written");
+        }
+        // the policy sees the snapshot this run would write, as it will after a real run
+        Snapshot planned = new Snapshot(id, start, null, true, store.complete(id), plan.archiver().id(),
+                units.size(), files, bytes);
+        List<String> wouldPrune = retentionVictims(id, planned).stream().map(Snapshot::id).toList();
         for (String p : wouldPrune) {
             log.step("remove snapshot {} (retention {})", p, plan.retention());
         }
@@ -1011,7 +1019,17 @@ public final class BackupEngine {
     }
 
     private List<Snapshot> retentionVictims(String justWritten) {
-        List<Snapshot> complete = store.list().stream().filter(Snapshot::complete).toList();
+        return retentionVictims(justWritten, null);
+    }
+
+    /**
+     * @param planned for a dry run, the snapshot it would write (not on disk), shown to the policy; else null
+     */
+    private List<Snapshot> retentionVictims(String justWritten, Snapshot planned) {
+        List<Snapshot> complete = new ArrayList<>(store.list().stream().filter(Snapshot::complete).toList());
+        if (planned != null) {
+            complete.add(0, planned);
+        }
         List<Snapshot> kept = plan.retention().keep(complete, Instant.now());
         Set<String> keepIds = new HashSet<>();
         for (Snapshot s : kept) {

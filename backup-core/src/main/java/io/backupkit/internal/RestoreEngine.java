@@ -120,7 +120,9 @@ public final class RestoreEngine {
                 manifest.totals() == null ? 0 : manifest.totals().files(),
                 manifest.totals() == null ? 0 : manifest.totals().bytes()));
         ServiceRun services = new ServiceRun(plan.services(), plan.stopTimeout(), log);
-        try (DestinationLock lock = DestinationLock.acquire(plan.destination(), "restore into " + target)) {
+        // a dry run writes nothing, not even the lock file; it only reads a complete snapshot
+        try (DestinationLock lock = request.dryRun() ? null
+                : DestinationLock.acquire(plan.destination(), "restore into " + target)) {
             log.info("Restoring snapshot {} into {}{}", id, target, request.dryRun() ? " (dry run)" : "");
             if (!request.dryRun()) {
                 recoverInterrupted(target);
@@ -316,11 +318,12 @@ public final class RestoreEngine {
                 x.extract(archiver, archivePath, null);
                 log.step("archive {} is sound: extract {} files, {} bytes next to {} while the services run",
                         label, x.files, x.bytes, target);
-                services.describe("after the swap");
+                services.describeStop();
                 log.step("swap the extracted files into {}, keeping the paths the plan excludes", target);
                 for (Consumer<RunContext> hook : plan.afterRestore()) {
                     log.step("run the afterRestore hook {}", hook);
                 }
+                services.describeStart("after the swap");
                 result = new RestoreResult(label, target, x.files, x.directories, x.linkCount, x.bytes, 0,
                         Duration.between(start, Instant.now()), log.warnings(), true, log.steps());
             } else {
@@ -436,11 +439,12 @@ public final class RestoreEngine {
         Manifest.Totals t = manifest.totals();
         log.step("snapshot {} is sound: extract {} files, {} bytes next to {} while the services run", id,
                 reader.files(), reader.bytes(), target);
-        services.describe("after the swap");
+        services.describeStop();
         log.step("swap the extracted files into {}, keeping the paths the backup excluded", target);
         for (Consumer<RunContext> hook : plan.afterRestore()) {
             log.step("run the afterRestore hook {}", hook);
         }
+        services.describeStart("after the swap");
         return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
                 t == null ? 0 : t.links(), reader.bytes(), 0, Duration.between(start, Instant.now()),
                 log.warnings(), true, log.steps());

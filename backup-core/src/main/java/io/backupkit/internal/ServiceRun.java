@@ -77,10 +77,8 @@ final class ServiceRun {
         }
     }
 
-    /**
-     * Logs, as dry-run steps, what {@link #stopAll()} and {@link #startAll()} would do.
-     */
-    void describe(String afterwards) {
+    /** Logs, as dry-run steps, what {@link #stopAll()} would do. */
+    void describeStop() {
         for (ServiceController s : services) {
             if (running(s)) {
                 log.step("stop service {} and confirm it stopped (timeout {})", s.id(), stopTimeout);
@@ -88,11 +86,19 @@ final class ServiceRun {
                 log.step("leave service {} as it is: not running", s.id());
             }
         }
+    }
+
+    /**
+     * Logs, as dry-run steps, what {@link #startAll()} would do.
+     *
+     * @param when when it would happen, for the step's text
+     */
+    void describeStart(String when) {
         List<ServiceController> reversed = new ArrayList<>(services);
         java.util.Collections.reverse(reversed);
         for (ServiceController s : reversed) {
             if (running(s)) {
-                log.step("start service {} again {}", s.id(), afterwards);
+                log.step("start service {} again {}", s.id(), when);
             }
         }
     }
