@@ -127,6 +127,7 @@ public final class BackupEngine {
                     Fs.fsyncDirectory(plan.destination());
                 }
                 log.attach(partial.resolve("backup.log"));
+                store.removeLeftovers(m -> log.info("{}", m), log::warn);
                 log.info("BackupKit {} {} of {} into {} (snapshot {}, archiver {})", Version.current(),
                         resume ? "resuming" : "starting backup", plan.source(), plan.destination(), snapshotId,
                         plan.archiver().id());
@@ -699,30 +700,27 @@ public final class BackupEngine {
     }
 
     private List<Snapshot> retentionVictims(String justWritten) {
-        List<Snapshot> complete = store.list().stream().filter(Snapshot::complete).toList();
-        List<Snapshot> kept = plan.retention().keep(complete, Instant.now());
-        Set<String> keepIds = new HashSet<>();
-        for (Snapshot s : kept) {
-            keepIds.add(s.id());
-        }
-        keepIds.add(justWritten);
-        return complete.stream().filter(s -> !keepIds.contains(s.id())).toList();
+        Retention.Decision d = Retention.decide(plan.retention(), store.list(), justWritten, pinnedOrNull(),
+                Instant.now());
+        d.warnings().forEach(log::warn);
+        return d.removed().stream().map(io.backupkit.RetentionReport.Removed::snapshot).toList();
     }
 
+    private Set<String> pinnedOrNull() {
+        try {
+            return store.pinnedIds();
+        } catch (BackupException e) {
+            log.warn(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Applies retention after a successful backup, under the backup's lock; never removes {@code justWritten}. */
     private List<String> prune(String justWritten) {
         List<String> pruned = new ArrayList<>();
-        List<Snapshot> victims;
-        try {
-            victims = retentionVictims(justWritten);
-        } catch (RuntimeException e) {
-            log.warn("Retention policy '" + plan.retention().id() + "' failed; nothing removed: " + e);
-            return pruned;
-        }
-        for (Snapshot s : victims) {
-            Path doomed = plan.destination().resolve(s.id() + SnapshotStore.DELETING);
+        for (Snapshot s : retentionVictims(justWritten)) {
             try {
-                Files.move(s.location(), doomed, StandardCopyOption.ATOMIC_MOVE);
-                Fs.deleteTree(doomed);
+                store.remove(s.id());
                 pruned.add(s.id());
                 log.info("Retention {} removed snapshot {}", plan.retention(), s.id());
             } catch (IOException e) {
