@@ -722,7 +722,7 @@ public final class BackupEngine {
             try {
                 store.remove(s.id());
                 pruned.add(s.id());
-                log.info("Retention {} removed snapshot {}", plan.retention(), s.id());
+                log.info("Retention {} removed snapshot {}", Retention.describe(plan.retention()), s.id());
             } catch (IOException e) {
                 log.warn("Could not remove snapshot " + s.id() + " for retention: " + SourceScanner.describe(e));
             }

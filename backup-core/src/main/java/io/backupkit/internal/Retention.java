@@ -107,13 +107,15 @@ public final class Retention {
 
     /**
      * @param policy a policy
-     * @return how it prints, or its id when its {@code toString()} fails
+     * @return how it prints, or its id when its {@code toString()} is {@code Object}'s or fails
      */
     public static String describe(RetentionPolicy policy) {
         try {
-            return String.valueOf(policy);
+            String text = String.valueOf(policy);
+            String objectDefault = policy.getClass().getName() + "@" + Integer.toHexString(policy.hashCode());
+            return text.equals(objectDefault) ? "'" + safeId(policy) + "'" : text;
         } catch (RuntimeException e) {
-            return safeId(policy);
+            return "'" + safeId(policy) + "'";
         }
     }
 }

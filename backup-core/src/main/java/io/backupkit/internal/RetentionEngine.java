@@ -78,7 +78,8 @@ public final class RetentionEngine {
                 try {
                     store.remove(r.snapshot().id());
                     removed.add(r);
-                    LOG.info("Retention {} removed snapshot {}", plan.retention(), r.snapshot().id());
+                    LOG.info("Retention {} removed snapshot {}", Retention.describe(plan.retention()),
+                            r.snapshot().id());
                 } catch (IOException e) {
                     String w = "Could not remove snapshot " + r.snapshot().id() + " for retention: "
                             + SourceScanner.describe(e);
