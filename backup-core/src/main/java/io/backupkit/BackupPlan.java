@@ -4,6 +4,7 @@ import io.backupkit.internal.BackupEngine;
 import io.backupkit.internal.Glob;
 import io.backupkit.internal.Providers;
 import io.backupkit.internal.RestoreEngine;
+import io.backupkit.internal.RetentionEngine;
 import io.backupkit.internal.SnapshotStore;
 import io.backupkit.internal.Verifier;
 import io.backupkit.spi.Archiver;
@@ -217,6 +218,72 @@ public final class BackupPlan {
             requireSource("restore without a target");
         }
         return new RestoreEngine(this).restore(request);
+    }
+
+    /**
+     * Says what retention would remove now, without removing anything: the plan's policy under the same safety rules
+     * as after a backup (the newest complete snapshot and pinned ones are kept). Writes nothing, takes no lock.
+     *
+     * <pre>{@code
+     * plan.previewRetention().removed().forEach(r -> System.out.println(r.snapshot().id() + ": " + r.reason()));
+     * }</pre>
+     *
+     * @return the kept and the removed snapshots
+     * @throws BackupException if the destination does not exist
+     */
+    public RetentionReport previewRetention() {
+        return new RetentionEngine(this).preview();
+    }
+
+    /**
+     * Applies the retention policy now, outside a backup, under the destination's lock. Each snapshot is renamed to
+     * {@code <id>.deleting} before it is deleted, so a crash never leaves a damaged snapshot that looks complete;
+     * such leftovers are deleted by the next prune or backup. On a {@linkplain Builder#dryRun(boolean) dry-run} plan
+     * this is {@link #previewRetention()}.
+     *
+     * @return what was removed, and what was kept
+     * @throws DestinationLockedException naming the holder, if another run holds the lock
+     * @throws BackupException if the destination does not exist
+     */
+    public RetentionReport prune() {
+        return new RetentionEngine(this).prune();
+    }
+
+    /**
+     * Pins a complete snapshot: retention never removes it until it is unpinned (Sonarr's manual backups). The mark
+     * is kept in the destination's {@code .backupkit-pins.json}, outside the snapshot, so the snapshot itself is not
+     * changed. Pinning a pinned snapshot changes nothing. Takes the destination's lock.
+     *
+     * @param snapshotId a complete snapshot's id
+     * @return the snapshot, with {@link Snapshot#pinned()} set
+     * @throws SnapshotNotFoundException naming the id, if there is no such complete snapshot (also when it is
+     *         unfinished)
+     * @throws DestinationLockedException naming the holder, if another run holds the lock
+     * @throws InvalidPlanException if the id is blank
+     */
+    public Snapshot pin(String snapshotId) {
+        return new RetentionEngine(this).pin(requireId(snapshotId));
+    }
+
+    /**
+     * Removes a snapshot's pin, so retention may remove it again. Also removes a pin whose snapshot was deleted by
+     * hand. Takes the destination's lock.
+     *
+     * @param snapshotId a pinned or complete snapshot's id
+     * @return {@code true} if it was pinned, {@code false} if it is a complete snapshot that was not
+     * @throws SnapshotNotFoundException naming the id, if it is neither pinned nor a complete snapshot
+     * @throws DestinationLockedException naming the holder, if another run holds the lock
+     * @throws InvalidPlanException if the id is blank
+     */
+    public boolean unpin(String snapshotId) {
+        return new RetentionEngine(this).unpin(requireId(snapshotId));
+    }
+
+    private static String requireId(String snapshotId) {
+        if (snapshotId == null || snapshotId.isBlank()) {
+            throw new InvalidPlanException(List.of("snapshot id must not be blank, was '" + snapshotId + "'"));
+        }
+        return snapshotId.strip();
     }
 
     private void requireSource(String what) {
@@ -637,14 +704,18 @@ public final class BackupPlan {
         }
 
         /**
-         * @param policy which snapshots to keep after a successful backup. Default
+         * @param policy which snapshots to keep after a successful backup and on {@link BackupPlan#prune()}. Default
          *        {@link RetentionPolicies#keepAll()}
          * @return this builder
-         * @throws InvalidPlanException if {@code policy} is null
+         * @throws InvalidPlanException if {@code policy} is null, or a {@code gfs()} with no count set
          */
         public Builder retention(RetentionPolicy policy) {
             if (policy == null) {
                 throw new InvalidPlanException(List.of("retention policy must not be null"));
+            }
+            List<String> problems = RetentionPolicies.problems(policy);
+            if (!problems.isEmpty()) {
+                throw new InvalidPlanException(problems);
             }
             this.retention = policy;
             return this;

@@ -101,7 +101,9 @@ final class TestServer implements ServiceController {
     @Override
     public synchronized void start() {
         journal.add("start " + id);
-        launch();
+        if (!isRunning()) { // a stubborn server that never stopped is already running
+            launch();
+        }
     }
 
     @Override

@@ -147,6 +147,7 @@ public final class BackupEngine {
                         Fs.fsyncDirectory(plan.destination());
                     }
                     log.attach(partial.resolve("backup.log"));
+                    store.removeLeftovers(m -> log.info("{}", m), log::warn);
                     log.info("BackupKit {} {} of {} into {} (snapshot {}, archiver {})", Version.current(),
                             resume ? "resuming" : "starting backup", plan.source(), plan.destination(), snapshotId,
                             plan.archiver().id());
@@ -1026,35 +1027,32 @@ public final class BackupEngine {
      * @param planned for a dry run, the snapshot it would write (not on disk), shown to the policy; else null
      */
     private List<Snapshot> retentionVictims(String justWritten, Snapshot planned) {
-        List<Snapshot> complete = new ArrayList<>(store.list().stream().filter(Snapshot::complete).toList());
+        List<Snapshot> all = new ArrayList<>(store.list());
         if (planned != null) {
-            complete.add(0, planned);
+            all.add(0, planned);
         }
-        List<Snapshot> kept = plan.retention().keep(complete, Instant.now());
-        Set<String> keepIds = new HashSet<>();
-        for (Snapshot s : kept) {
-            keepIds.add(s.id());
-        }
-        keepIds.add(justWritten);
-        return complete.stream().filter(s -> !keepIds.contains(s.id())).toList();
+        Retention.Decision d = Retention.decide(plan.retention(), all, justWritten, pinnedOrNull(), Instant.now());
+        d.warnings().forEach(log::warn);
+        return d.removed().stream().map(io.backupkit.RetentionReport.Removed::snapshot).toList();
     }
 
+    private Set<String> pinnedOrNull() {
+        try {
+            return store.pinnedIds();
+        } catch (BackupException e) {
+            log.warn(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Applies retention after a successful backup, under the backup's lock; never removes {@code justWritten}. */
     private List<String> prune(String justWritten) {
         List<String> pruned = new ArrayList<>();
-        List<Snapshot> victims;
-        try {
-            victims = retentionVictims(justWritten);
-        } catch (RuntimeException e) {
-            log.warn("Retention policy '" + plan.retention().id() + "' failed; nothing removed: " + e);
-            return pruned;
-        }
-        for (Snapshot s : victims) {
-            Path doomed = plan.destination().resolve(s.id() + SnapshotStore.DELETING);
+        for (Snapshot s : retentionVictims(justWritten)) {
             try {
-                Files.move(s.location(), doomed, StandardCopyOption.ATOMIC_MOVE);
-                Fs.deleteTree(doomed);
+                store.remove(s.id());
                 pruned.add(s.id());
-                log.info("Retention {} removed snapshot {}", plan.retention(), s.id());
+                log.info("Retention {} removed snapshot {}", Retention.describe(plan.retention()), s.id());
             } catch (IOException e) {
                 log.warn("Could not remove snapshot " + s.id() + " for retention: " + SourceScanner.describe(e));
             }

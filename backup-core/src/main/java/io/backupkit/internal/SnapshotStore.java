@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +42,8 @@ public final class SnapshotStore {
     public static final String MANIFEST = "manifest.json";
     /** An unfinished snapshot's state file. */
     public static final String PARTIAL_STATE = "partial.json";
+    /** The destination's list of pinned snapshots, at its root. */
+    public static final String PINS = ".backupkit-pins.json";
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -144,6 +148,13 @@ public final class SnapshotStore {
         if (!Files.isDirectory(destination)) {
             return out;
         }
+        Set<String> pinned;
+        try {
+            pinned = pinnedIds();
+        } catch (BackupException e) {
+            LOG.warn("{}", e.getMessage());
+            pinned = Set.of();
+        }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(destination)) {
             for (Path p : stream) {
                 String name = p.getFileName().toString();
@@ -151,7 +162,8 @@ public final class SnapshotStore {
                     continue;
                 }
                 if (isId(name) && Files.isRegularFile(p.resolve(MANIFEST))) {
-                    out.add(describeComplete(name, p));
+                    Snapshot s = describeComplete(name, p);
+                    out.add(pinned.contains(name) ? s.withPinned(true) : s);
                 } else if (name.endsWith(PARTIAL) && isId(name.substring(0, name.length() - PARTIAL.length()))) {
                     String id = name.substring(0, name.length() - PARTIAL.length());
                     out.add(describePartial(id, p));
@@ -169,11 +181,130 @@ public final class SnapshotStore {
             Manifest m = Json.read(dir.resolve(MANIFEST), Manifest.class);
             return new Snapshot(id, parseTime(m.created(), id), m.app() == null ? null : m.app().version(), true, dir,
                     m.archiver() == null ? null : m.archiver().id(), m.units() == null ? 0 : m.units().size(),
-                    m.totals() == null ? 0 : m.totals().files(), m.totals() == null ? 0 : m.totals().bytes());
+                    m.totals() == null ? 0 : m.totals().files(), m.totals() == null ? 0 : m.totals().bytes(),
+                    false, storedBytes(m));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Snapshot {} has an unreadable manifest: {}", dir, e.getMessage());
             return new Snapshot(id, timeOf(id), null, true, dir, null, 0, 0, 0);
         }
+    }
+
+    /**
+     * @param m a manifest
+     * @return what the snapshot occupies counted on its own: per unit the archive's size, or for a folder unit the
+     *         size of its files (its {@code archiveSize} counts only what its run copied, not what it hard-linked)
+     */
+    static long storedBytes(Manifest m) {
+        long total = 0;
+        if (m.units() != null) {
+            for (Manifest.UnitRecord u : m.units()) {
+                total += Manifest.UnitRecord.FOLDER.equals(u.kind()) ? Math.max(u.bytes(), u.archiveSize())
+                        : u.archiveSize();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * @return the ids in the destination's pins file; empty when there is none
+     * @throws BackupException if the file exists but cannot be read: callers that delete must then delete nothing
+     */
+    public Set<String> pinnedIds() {
+        Set<String> ids = new TreeSet<>();
+        for (Pins.Pin p : readPins().pins()) {
+            if (p != null && p.id() != null) {
+                ids.add(p.id());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * @return the destination's pins file, or an empty one when there is none
+     * @throws BackupException if it exists but cannot be read
+     */
+    public Pins readPins() {
+        Path file = destination.resolve(PINS);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new Pins(Pins.FORMAT_VERSION, List.of());
+        }
+        try {
+            Pins pins = Json.read(file, Pins.class);
+            if (pins.formatVersion() > Pins.FORMAT_VERSION) {
+                throw new BackupException("Pins file " + file + " has format version " + pins.formatVersion()
+                        + ", newer than format version " + Pins.FORMAT_VERSION + " that BackupKit "
+                        + Version.current() + " reads");
+            }
+            return pins;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BackupException b) {
+                throw b;
+            }
+            throw new BackupException("Cannot read the pins file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces the pins file durably (temporary file, fsync, rename). Call only while holding the destination lock.
+     *
+     * @param pins the new content
+     * @throws IOException if it cannot be written
+     */
+    public void writePins(Pins pins) throws IOException {
+        Json.writeDurably(destination.resolve(PINS), pins);
+    }
+
+    /**
+     * Deletes what an interrupted removal left: {@code <id>.deleting} folders (a snapshot renamed away before its
+     * files were deleted; never listed). Call only while holding the destination lock.
+     *
+     * @param info receives one message per folder removed
+     * @param warn receives one message per folder that could not be removed
+     */
+    public void removeLeftovers(java.util.function.Consumer<String> info, java.util.function.Consumer<String> warn) {
+        if (!Files.isDirectory(destination)) {
+            return;
+        }
+        List<Path> leftovers = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(destination)) {
+            for (Path p : stream) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(DELETING) && isId(name.substring(0, name.length() - DELETING.length()))) {
+                    leftovers.add(p);
+                }
+            }
+        } catch (IOException e) {
+            warn.accept("Cannot list destination " + destination + " for leftovers: " + SourceScanner.describe(e));
+            return;
+        }
+        for (Path p : leftovers) {
+            try {
+                Fs.deleteTree(p);
+                info.accept("Removed " + p.getFileName() + ", left by an interrupted snapshot removal");
+            } catch (IOException e) {
+                warn.accept("Could not remove " + p + ", left by an interrupted snapshot removal: "
+                        + SourceScanner.describe(e));
+            }
+        }
+    }
+
+    /**
+     * Removes a complete snapshot so that no crash can leave it half-deleted yet looking complete: the folder is
+     * renamed to {@code <id>.deleting} (atomic; never listed), the destination folder fsynced, then the renamed folder
+     * deleted. Call only while holding the destination lock.
+     *
+     * @param id the snapshot id
+     * @throws IOException if the rename or the delete fails; after a failed delete the leftover is removed by
+     *         {@link #removeLeftovers}
+     */
+    public void remove(String id) throws IOException {
+        Path doomed = destination.resolve(id + DELETING);
+        if (Files.exists(doomed, LinkOption.NOFOLLOW_LINKS)) {
+            Fs.deleteTree(doomed);
+        }
+        Files.move(complete(id), doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Fs.fsyncDirectory(destination);
+        Fs.deleteTree(doomed);
     }
 
     private Snapshot describePartial(String id, Path dir) {

@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Says which complete snapshots to keep after a successful backup. Snapshots it does not return are removed, except
- * the one just written, which is always kept.
+ * Says which complete snapshots to keep after a successful backup or on {@link io.backupkit.BackupPlan#prune()}.
+ * Snapshots it does not return are removed, except those the engine always keeps whatever a policy returns: the
+ * snapshot just written, the newest complete snapshot and pinned snapshots ({@link Snapshot#pinned()}). Unfinished
+ * snapshots are never shown to a policy. A policy that throws (or returns {@code null}) removes nothing; the run
+ * gets a warning.
  *
  * <pre>{@code
  * RetentionPolicy keepTwo = new RetentionPolicy() {
@@ -24,9 +27,9 @@ public interface RetentionPolicy {
     String id();
 
     /**
-     * @param complete every complete snapshot in the destination, newest first
+     * @param complete every complete snapshot in the destination, newest first (by id)
      * @param now the current time
-     * @return the snapshots to keep
+     * @return the snapshots to keep; entries not in {@code complete} are ignored
      */
     List<Snapshot> keep(List<Snapshot> complete, Instant now);
 }

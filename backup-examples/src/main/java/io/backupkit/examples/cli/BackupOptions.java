@@ -2,10 +2,9 @@ package io.backupkit.examples.cli;
 
 import io.backupkit.BackupPlan;
 import io.backupkit.ProgressListener;
-import io.backupkit.RetentionPolicies;
+import io.backupkit.spi.RetentionPolicy;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -69,25 +68,16 @@ final class BackupOptions {
             description = "mirror archiver: wait before each retry, e.g. 10s, 500ms (default 10s).")
     String retryWait;
 
-    @Option(names = "--keep", paramLabel = "N",
-            description = "After a successful backup keep only the newest N complete snapshots (N >= 1). "
-                    + "Default: keep all.")
-    Integer keep;
-
     @Option(names = "--dry-run", description = "Only report what would be written; write and delete nothing.")
     boolean dryRun;
 
     /**
      * @param listener progress listener
+     * @param retention the retention policy, or {@code null} to keep every snapshot
      * @return the plan these options describe
-     * @throws ParameterException if {@code --keep} is below 1
      * @throws io.backupkit.InvalidPlanException listing every problem of the plan
      */
-    BackupPlan plan(ProgressListener listener) {
-        if (keep != null && keep < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--keep must be at least 1 (the number of snapshots to keep), was " + keep);
-        }
+    BackupPlan plan(ProgressListener listener, RetentionPolicy retention) {
         BackupPlan.Builder b = BackupPlan.builder()
                 .source(source)
                 .destination(dest)
@@ -109,8 +99,8 @@ final class BackupOptions {
         if (retryWait != null) {
             b.archiverOption("retryWait", retryWait);
         }
-        if (keep != null) {
-            b.retention(RetentionPolicies.keepLast(keep));
+        if (retention != null) {
+            b.retention(retention);
         }
         return b.build();
     }

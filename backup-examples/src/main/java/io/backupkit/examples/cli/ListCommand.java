@@ -12,13 +12,14 @@ import java.util.List;
 /**
  * {@code backupkit list}: the snapshots in a destination, newest first, unfinished ones included. {@code --json}
  * prints an array of objects with the fields {@code id, created, appVersion, complete, location, archiver, units,
- * files, bytes}.
+ * files, bytes, pinned, storedBytes}. A pinned snapshot's status reads {@code pinned}.
  *
  * <pre>{@code
  * $ backupkit list --dest /mnt/nas/backups/plex
  * ID                STATUS          FILES         BYTES  ARCHIVER
  * 20261122T041500Z  unfinished          0             0  zip
  * 20261122T035800Z  complete         3000      12345678  zip
+ * 20261101T035800Z  pinned           2990      12300000  zip
  * }</pre>
  */
 @Command(name = "list", description = "List the snapshots in a destination, newest first.")
@@ -47,7 +48,8 @@ final class ListCommand extends CliCommand {
         String format = "%-16s  %-10s  %9s  %12s  %s%n";
         out().printf(format, "ID", "STATUS", "FILES", "BYTES", "ARCHIVER");
         for (Snapshot s : snapshots) {
-            out().printf(format, s.id(), s.complete() ? "complete" : "unfinished", s.files(), s.bytes(),
+            out().printf(format, s.id(), !s.complete() ? "unfinished" : s.pinned() ? "pinned" : "complete",
+                    s.files(), s.bytes(),
                     s.archiver() == null ? "-" : s.archiver());
         }
         return BackupKitCli.EXIT_OK;

@@ -6,8 +6,8 @@ import io.backupkit.ProgressListener;
 import java.nio.file.Path;
 
 /**
- * Plans for the commands that only read a destination ({@code list}, {@code verify}): a plan without a source, which
- * can list and verify snapshots but not back up.
+ * Plans for the commands that work on a destination without a source ({@code list}, {@code verify}, {@code pin},
+ * {@code unpin}): a plan that can list, verify, pin and unpin snapshots but not back up.
  *
  * <pre>{@code
  * List<Snapshot> all = ReadOnlyPlans.of(dest, null).snapshots();
@@ -21,7 +21,7 @@ final class ReadOnlyPlans {
     /**
      * @param dest the destination
      * @param listener progress listener, or {@code null}
-     * @return a plan fit for {@code snapshots()} and {@code verify(id)}
+     * @return a plan fit for {@code snapshots()}, {@code verify(id)}, {@code pin(id)} and {@code unpin(id)}
      */
     static BackupPlan of(Path dest, ProgressListener listener) {
         return BackupPlan.builder()

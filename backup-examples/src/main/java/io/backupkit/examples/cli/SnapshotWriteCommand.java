@@ -2,6 +2,7 @@ package io.backupkit.examples.cli;
 
 import io.backupkit.BackupPlan;
 import io.backupkit.BackupResult;
+import io.backupkit.spi.RetentionPolicy;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -19,6 +20,9 @@ abstract class SnapshotWriteCommand extends CliCommand {
     @Mixin
     BackupOptions options = new BackupOptions();
 
+    @Mixin
+    RetentionOptions retention = new RetentionOptions();
+
     /**
      * @param plan the plan to run
      * @return what was written
@@ -28,8 +32,9 @@ abstract class SnapshotWriteCommand extends CliCommand {
     @Override
     public Integer call() {
         BackupResult r;
+        RetentionPolicy policy = retention.policy().orElse(null);
         try (ProgressDisplay progress = progress()) {
-            r = run(options.plan(progress));
+            r = run(options.plan(progress, policy));
         }
         if (common.json) {
             printJson(r);
@@ -43,7 +48,7 @@ abstract class SnapshotWriteCommand extends CliCommand {
                     + "s");
             if (!common.quiet) {
                 for (String id : r.pruned()) {
-                    err().println("removed snapshot " + id + " (retention: keep " + options.keep + ")");
+                    err().println("removed snapshot " + id + " (retention: " + policy + ")");
                 }
             }
         }

@@ -78,6 +78,48 @@ class BackupCommandTest {
     }
 
     @Test
+    void shouldApplyTheUnionOfSeveralRetentionOptions() throws IOException {
+        String src = source().toString();
+        String first = Fixtures.snapshotId(CliRun.of("backup", "--source", src, "--dest", dest()));
+        String second = Fixtures.snapshotId(CliRun.of("backup", "--source", src, "--dest", dest()));
+        CliRun third = CliRun.of("backup", "--source", src, "--dest", dest(), "--keep", "1", "--keep-daily", "1",
+                "--keep-weekly", "1", "--keep-monthly", "1", "--keep-yearly", "1", "--max-total-size", "1");
+
+        assertThat(third.exit()).as(third.toString()).isZero();
+        assertThat(third.err()).contains("removed snapshot " + first + " (retention: union(keepLast(1), "
+                + "gfs(daily=1, weekly=1, monthly=1, yearly=1), maxTotalSize(1)))");
+        assertThat(Path.of(dest()).resolve(first)).doesNotExist();
+        assertThat(Path.of(dest()).resolve(second)).doesNotExist();
+        assertThat(Path.of(dest()).resolve(Fixtures.snapshotId(third))).isDirectory();
+    }
+
+    @Test
+    void shouldKeepSnapshotsWithinADuration() throws IOException {
+        String src = source().toString();
+        String first = Fixtures.snapshotId(CliRun.of("backup", "--source", src, "--dest", dest()));
+        CliRun second = CliRun.of("backup", "--source", src, "--dest", dest(), "--keep-within", "30d");
+
+        assertThat(second.exit()).as(second.toString()).isZero();
+        assertThat(Path.of(dest()).resolve(first)).isDirectory();
+    }
+
+    @Test
+    void shouldRejectABadRetentionValueBeforeWriting() throws IOException {
+        String src = source().toString();
+        CliRun within = CliRun.of("backup", "--source", src, "--dest", dest(), "--keep-within", "soon");
+        CliRun size = CliRun.of("backup", "--source", src, "--dest", dest(), "--max-total-size", "-5G");
+        CliRun daily = CliRun.of("resume", "--source", src, "--dest", dest(), "--keep-daily", "0");
+
+        assertThat(within.exit()).isEqualTo(2);
+        assertThat(within.errLines().get(0)).contains("--keep-within").contains("'soon'");
+        assertThat(size.exit()).isEqualTo(2);
+        assertThat(size.errLines().get(0)).contains("--max-total-size").contains("'-5G'");
+        assertThat(daily.exit()).isEqualTo(2);
+        assertThat(daily.errLines().get(0)).contains("--keep-daily must be at least 1").contains("was 0");
+        assertThat(Path.of(dest())).doesNotExist();
+    }
+
+    @Test
     void shouldRejectKeepBelowOneAsBadUsage() throws IOException {
         CliRun run = CliRun.of("backup", "--source", source().toString(), "--dest", dest(), "--keep", "0");
 

@@ -47,7 +47,10 @@ class ListCommandTest {
         assertThat(json.size()).isEqualTo(1);
         JsonNode s = json.get(0);
         assertThat(s.has("id") && s.has("created") && s.has("complete") && s.has("appVersion") && s.has("archiver")
-                && s.has("units") && s.has("files") && s.has("bytes") && s.has("location")).as(s.toString()).isTrue();
+                && s.has("units") && s.has("files") && s.has("bytes") && s.has("location") && s.has("pinned")
+                && s.has("storedBytes")).as(s.toString()).isTrue();
+        assertThat(s.get("pinned").asBoolean()).isFalse();
+        assertThat(s.get("storedBytes").asLong()).isPositive();
         assertThat(s.get("id").asText()).isEqualTo(id);
         assertThat(Instant.parse(s.get("created").asText())).isNotNull();
         assertThat(s.get("complete").asBoolean()).isTrue();
@@ -56,6 +59,23 @@ class ListCommandTest {
         assertThat(s.get("bytes").asLong()).isPositive();
         assertThat(s.get("units").asInt()).isPositive();
         assertThat(Path.of(s.get("location").asText())).isDirectory();
+    }
+
+    @Test
+    void shouldShowPinnedSnapshots() throws IOException {
+        Path source = Fixtures.source(tmp.resolve("source"));
+        String dest = tmp.resolve("backups").toString();
+        String first = Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest));
+        String second = Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest));
+        assertThat(CliRun.of("pin", "--dest", dest, first).exit()).isZero();
+
+        CliRun text = CliRun.of("list", "--dest", dest);
+        JsonNode json = new ObjectMapper().readTree(CliRun.of("list", "--dest", dest, "--json").out());
+
+        assertThat(text.outLines().get(1)).startsWith(second).contains("complete");
+        assertThat(text.outLines().get(2)).startsWith(first).contains("pinned");
+        assertThat(json.get(0).get("pinned").asBoolean()).isFalse();
+        assertThat(json.get(1).get("pinned").asBoolean()).isTrue();
     }
 
     @Test
