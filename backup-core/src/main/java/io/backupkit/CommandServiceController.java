@@ -20,7 +20,7 @@ import java.util.List;
  * }</pre>
  *
  * <p>{@link #stop(Duration)} returns only once {@link #isRunning()} says the service is stopped (asked every half
- * second until the timeout runs out) and throws {@link ServiceControlException} otherwise; it does nothing when the
+ * second at most, sooner at first, until the timeout runs out) and throws {@link ServiceControlException} otherwise; it does nothing when the
  * service is not running. {@link #start()} does nothing when the service is already running. Every command has a
  * timeout and is killed, with its child processes, when it runs out.
  */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** Finding and cleaning up the processes a test started. */
 final class TestProcesses {
@@ -17,7 +16,7 @@ final class TestProcesses {
     static List<ProcessHandle> mentioning(Path dir) {
         String needle = dir.toString();
         return ProcessHandle.allProcesses()
-                .filter(ProcessHandle::isAlive)
+                .filter(TestProcesses::alive)
                 .filter(p -> p.info().commandLine().map(l -> l.contains(needle)).orElse(false))
                 .toList();
     }
@@ -36,18 +35,29 @@ final class TestProcesses {
             });
         }
         doomed.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle p : doomed) {
-            try {
-                p.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // reported by the test that checks for survivors
-            }
+        try {
+            await(Duration.ofSeconds(5), () -> doomed.stream().noneMatch(TestProcesses::alive));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     static boolean alive(long pid) {
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
-        return p.isPresent() && p.get().isAlive();
+        return p.isPresent() && alive(p.get());
+    }
+
+    /** Alive and not a zombie (a killed process that its new parent, often init, has not collected yet). */
+    static boolean alive(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException e) {
+            return p.isAlive();
+        }
     }
 
     /** Waits until {@code check} holds or {@code timeout} passes. */

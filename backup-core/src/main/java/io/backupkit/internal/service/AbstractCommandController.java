@@ -23,7 +23,10 @@ abstract class AbstractCommandController implements CommandServiceController {
 
     private static final Logger LOG = LoggerFactory.getLogger(AbstractCommandController.class);
 
-    /** How often {@link #stop(Duration)} asks whether the service has stopped. */
+    /** The first pause between two questions of {@link #stop(Duration)} whether the service has stopped. */
+    static final Duration FIRST_POLL_INTERVAL = Duration.ofMillis(50);
+
+    /** The longest pause between two such questions: the pause doubles from the first up to this. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
     final CommandSettings settings;
@@ -78,13 +81,15 @@ abstract class AbstractCommandController implements CommandServiceController {
     }
 
     /**
-     * Asks {@link #isRunning()} every {@link #POLL_INTERVAL} until it says no or the deadline has passed.
+     * Asks {@link #isRunning()} until it says no or the deadline has passed, pausing 50 ms at first and twice as
+     * long each time up to {@link #POLL_INTERVAL}.
      *
      * @param deadline a {@link System#nanoTime()} value
      * @param timeout the timeout the deadline came from, for the message
      * @throws ServiceControlException if the service is still running at the deadline
      */
     void waitUntilStopped(long deadline, Duration timeout) {
+        long pause = FIRST_POLL_INTERVAL.toMillis();
         while (isRunning()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -92,7 +97,8 @@ abstract class AbstractCommandController implements CommandServiceController {
                         + " after it was asked to stop");
             }
             try {
-                Thread.sleep(Math.max(1, Math.min(POLL_INTERVAL.toMillis(), left / 1_000_000)));
+                Thread.sleep(Math.max(1, Math.min(pause, left / 1_000_000)));
+                pause = Math.min(pause * 2, POLL_INTERVAL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ServiceControlException(id(), id() + ": interrupted while waiting for it to stop",

@@ -116,7 +116,7 @@ public final class ProcessController implements ProcessServiceController {
         }
         return ProcessHandle.allProcesses()
                 .filter(p -> !excluded.contains(p.pid()))
-                .filter(ProcessHandle::isAlive)
+                .filter(ProcessController::alive)
                 .filter(p -> {
                     try {
                         return matcher.test(p);
@@ -198,7 +198,27 @@ public final class ProcessController implements ProcessServiceController {
     }
 
     private static List<ProcessHandle> alive(java.util.Collection<ProcessHandle> processes) {
-        return processes.stream().filter(ProcessHandle::isAlive).toList();
+        return processes.stream().filter(ProcessController::alive).toList();
+    }
+
+    /**
+     * @param p a process
+     * @return whether it is alive and, on Linux, not a zombie: a killed process whose parent (often init, for the
+     *         orphaned children of a killed service) has not collected it yet holds no files and runs no code, but
+     *         {@link ProcessHandle#isAlive()} says yes until it is collected
+     */
+    static boolean alive(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        try {
+            String text = Files.readString(stat, java.nio.charset.StandardCharsets.ISO_8859_1);
+            int end = text.lastIndexOf(')');
+            return end < 0 || end + 2 >= text.length() || text.charAt(end + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return p.isAlive();
+        }
     }
 
     private static String pids(List<ProcessHandle> processes) {
@@ -213,8 +233,15 @@ public final class ProcessController implements ProcessServiceController {
             LOG.info("{} is already running ({}); nothing to start", id(), pids(running));
             return;
         }
+        String line = CommandLines.display(startCommand);
+        if (findExecutable(startCommand.get(0)).isEmpty()) {
+            throw new ServiceControlException(id(), id() + ": could not run `" + line + "`: no executable file '"
+                    + startCommand.get(0) + "'" + (startCommand.get(0).contains(File.separator) ? ""
+                    : " on PATH"), startCommand, null, null);
+        }
         List<String> argv = new ArrayList<>();
-        Optional<Path> setsid = setsid();
+        Optional<Path> setsid = System.getProperty("os.name", "").startsWith("Linux") ? findExecutable("setsid")
+                : Optional.empty();
         setsid.ifPresent(p -> argv.add(p.toString()));
         argv.addAll(startCommand);
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
@@ -223,7 +250,6 @@ public final class ProcessController implements ProcessServiceController {
         if (startDirectory != null) {
             builder.directory(startDirectory.toFile());
         }
-        String line = CommandLines.display(startCommand);
         Process process;
         try {
             process = builder.start();
@@ -258,21 +284,42 @@ public final class ProcessController implements ProcessServiceController {
         }
     }
 
-    private static Optional<Path> setsid() {
-        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+    /**
+     * @param program a program name or path
+     * @return the executable file it names: itself when it holds a separator (resolved against the start
+     *         directory when relative), otherwise the first match on {@code PATH} (with {@code PATHEXT} endings on
+     *         Windows)
+     */
+    private Optional<Path> findExecutable(String program) {
+        if (program.contains("/") || program.contains(File.separator)) {
+            Path path = Path.of(program);
+            if (!path.isAbsolute() && startDirectory != null) {
+                path = startDirectory.resolve(path);
+            }
+            return Files.isRegularFile(path) && Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
+        }
+        String searchPath = System.getenv("PATH");
+        if (searchPath == null) {
             return Optional.empty();
         }
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
+        List<String> endings = new ArrayList<>(List.of(""));
+        if (CommandLines.isWindows()) {
+            String pathext = System.getenv("PATHEXT");
+            endings.addAll(List.of((pathext == null ? ".COM;.EXE;.BAT;.CMD" : pathext).split(";")));
         }
-        for (String dir : path.split(File.pathSeparator)) {
+        for (String dir : searchPath.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }
-            Path candidate = Path.of(dir, "setsid");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
+            for (String ending : endings) {
+                try {
+                    Path candidate = Path.of(dir, program + ending);
+                    if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                        return Optional.of(candidate);
+                    }
+                } catch (java.nio.file.InvalidPathException e) {
+                    // not a usable PATH entry
+                }
             }
         }
         return Optional.empty();
