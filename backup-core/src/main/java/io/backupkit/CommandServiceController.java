@@ -19,9 +19,9 @@ import java.util.List;
  * plex.stop(Duration.ofSeconds(60));
  * }</pre>
  *
- * <p>{@link #stop(Duration)} returns only once {@link #isRunning()} says the service is stopped (asked every half
- * second at most, sooner at first, until the timeout runs out) and throws {@link ServiceControlException} otherwise; it does nothing when the
- * service is not running. {@link #start()} does nothing when the service is already running. Every command has a
+ * <p>{@link #stop(Duration)} returns only once {@link #isRunning()} says the service is stopped (asked after 50 ms,
+ * then twice as long each time up to every half second, until the timeout runs out) and throws
+ * {@link ServiceControlException} otherwise; it does nothing when the service is not running. {@link #start()} does nothing when the service is already running. Every command has a
  * timeout and is killed, with its child processes, when it runs out.
  */
 public interface CommandServiceController extends ServiceController {

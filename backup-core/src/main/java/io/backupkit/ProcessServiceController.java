@@ -31,7 +31,7 @@ import java.util.List;
  * standard input closed and its output appended to the start log (or discarded), never tied to the JVM's streams, so
  * it cannot block on a full pipe and outlives the JVM; on Linux it runs in a session of its own ({@code setsid}, when
  * on {@code PATH}), so a Ctrl-C in the host's terminal does not reach it. A start command that exits with a non-zero
- * code within its first half second fails the start.
+ * code within its first half second fails the start; {@code start()} returns after that half second.
  *
  * <p>The current JVM and its ancestors never match.
  */

@@ -77,6 +77,7 @@ public class ServiceControlException extends BackupException {
      * @return the command line of the command that failed, as shown in the message
      */
     public Optional<String> commandLine() {
-        return command.isEmpty() ? Optional.empty() : Optional.of(io.backupkit.internal.service.CommandLines.display(command));
+        return command.isEmpty() ? Optional.empty()
+                : Optional.of(io.backupkit.internal.service.CommandLines.display(command));
     }
 }

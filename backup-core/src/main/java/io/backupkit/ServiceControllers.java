@@ -273,7 +273,8 @@ public final class ServiceControllers {
     }
 
     private static String name(String what, String value) {
-        if (value == null || value.isBlank() || value.startsWith("-") || value.chars().anyMatch(Character::isWhitespace)) {
+        if (value == null || value.isBlank() || value.startsWith("-")
+                || value.chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidPlanException(List.of(what + " must be a name without white space that does not start"
                     + " with '-', was '" + value + "'"));
         }

@@ -258,8 +258,11 @@ public final class ProcessController implements ProcessServiceController {
             throw new ServiceControlException(id(), id() + ": could not run `" + line + "`: " + e.getMessage(),
                     startCommand, null, e);
         }
-        LOG.info("Started {}: `{}` is process {}{}", id(), line, process.pid(),
-                startLog == null ? "" : ", output appended to " + startLog);
+        if (startLog == null) {
+            LOG.info("Started {}: `{}` is process {}, its output discarded", id(), line, process.pid());
+        } else {
+            LOG.info("Started {}: `{}` is process {}, its output appended to {}", id(), line, process.pid(), startLog);
+        }
         try {
             if (process.waitFor(START_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     && process.exitValue() != 0) {
@@ -335,8 +338,8 @@ public final class ProcessController implements ProcessServiceController {
         if (logFile == null) {
             throw new InvalidPlanException(List.of(id() + ": start log must not be null"));
         }
-        return new ProcessController(name, byCommandLine, matcher, startCommand, logFile, startDirectory, versionCommand,
-                commandTimeout);
+        return new ProcessController(name, byCommandLine, matcher, startCommand, logFile, startDirectory,
+                versionCommand, commandTimeout);
     }
 
     @Override
@@ -362,8 +365,8 @@ public final class ProcessController implements ProcessServiceController {
 
     @Override
     public ProcessServiceController withCommandTimeout(Duration timeout) {
-        return new ProcessController(name, byCommandLine, matcher, startCommand, startLog, startDirectory, versionCommand,
-                Durations.check("command timeout", timeout, false));
+        return new ProcessController(name, byCommandLine, matcher, startCommand, startLog, startDirectory,
+                versionCommand, Durations.check("command timeout", timeout, false));
     }
 
     @Override
