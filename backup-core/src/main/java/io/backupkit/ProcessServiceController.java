@@ -25,7 +25,9 @@ import java.util.List;
  * SIGTERM on Unix); the stop waits until they and every descendant they had when the stop began have exited. What
  * is still alive when the timeout runs out is killed ({@link ProcessHandle#destroyForcibly()}) together with its
  * descendants. It returns only once all of them are gone, and throws {@link ServiceControlException} when a process
- * survives being killed or a matching process appears again (a supervisor restarted it).
+ * survives being killed or a matching process appears again (a supervisor restarted it). Where the system has no
+ * graceful termination ({@link ProcessHandle#supportsNormalTermination()} is false, as on Windows) the processes are
+ * killed at once: control a Windows service with {@link ServiceControllers#windowsService(String)} instead.
  *
  * <p>{@link #start()} does nothing when a matching process runs. Otherwise it launches the start command with its
  * standard input closed and its output appended to the start log (or discarded), never tied to the JVM's streams, so

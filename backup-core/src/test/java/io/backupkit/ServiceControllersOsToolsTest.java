@@ -315,9 +315,9 @@ class ServiceControllersOsToolsTest {
         StandIn s = StandIn.create(tmp, "docker", ""
                 + "case \"$1\" in\n"
                 + "  inspect)\n"
-                + "    [ \"$4\" = plex ] || { echo \"Error: No such object: $4\" >&2; exit 1; }\n"
+                + "    [ \"$4\" = plex ] && [ ! -f \"$D/removed\" ] || { echo \"Error: No such object: $4\" >&2; exit 1; }\n"
                 + "    [ \"$(cat \"$D/state\")\" = running ] && echo true || echo false ;;\n"
-                + "  stop) echo stopped > \"$D/state\"; echo \"$4\" ;;\n"
+                + "  stop) echo stopped > \"$D/state\"; [ -f \"$D/rm\" ] && touch \"$D/removed\"; echo \"$4\" ;;\n"
                 + "  start) echo running > \"$D/state\"; echo \"$2\" ;;\n"
                 + "esac\n");
         s.set("state", "running");
@@ -349,6 +349,17 @@ class ServiceControllersOsToolsTest {
                     assertThat(e.getMessage()).contains("failed with exit code 1 (docker has no container 'plexx')")
                             .contains("Error: No such object: plexx");
                 });
+    }
+
+    @Test
+    void shouldReportAContainerThatVanishedWhenStoppedAsMissing() throws IOException {
+        StandIn s = docker();
+        s.set("rm", "");
+        CommandServiceController c = ServiceControllers.docker("plex").withExecutable(s.script);
+        assertThatThrownBy(() -> c.stop(SHORT))
+                .isInstanceOf(ServiceControlException.class)
+                .hasMessageContaining("docker has no container 'plex'");
+        assertThat(s.calls()).contains("[stop][-t][5][plex]");
     }
 
     // ---------------------------------------------------------------- version

@@ -153,8 +153,13 @@ public final class ProcessController implements ProcessServiceController {
                 Durations.display(timeout));
         boolean forceNow = false;
         for (ProcessHandle p : matches) {
-            if (!p.destroy()) {
-                LOG.info("{}: process {} cannot be asked to terminate gracefully; it will be killed", id(), p.pid());
+            if (!p.supportsNormalTermination()) {
+                LOG.warn("{}: process {} cannot be asked to terminate gracefully on this system; killing it", id(),
+                        p.pid());
+                forceNow = true;
+            }
+            if (!p.destroy() && p.isAlive()) {
+                LOG.warn("{}: process {} could not be asked to terminate; killing it", id(), p.pid());
                 forceNow = true;
             }
         }
