@@ -1,6 +1,7 @@
 package io.backupkit.internal;
 
 import io.backupkit.BackupException;
+import io.backupkit.ServiceControlException;
 import io.backupkit.spi.ServiceController;
 
 import java.time.Duration;
@@ -72,7 +73,8 @@ final class ServiceRun {
             }
         }
         if (!down.isEmpty()) {
-            throw new BackupException("Service " + String.join(", ", down) + " is not running, and the plan requires"
+            throw new ServiceControlException(down.get(0), "Service " + String.join(", ", down)
+                    + " is not running, and the plan requires"
                     + " it to be (requireRunning / --require-running); start it, or back up without that option");
         }
     }
@@ -127,10 +129,14 @@ final class ServiceRun {
                     stopped.add(s); // it may be half stopped: starting it again is the safe side
                 }
                 List<String> notStarted = startAll();
-                String message = e instanceof BackupException ? e.getMessage()
-                        : "Service " + s.id() + " could not be stopped: " + e;
-                throw new BackupException(message + "; nothing was read or written"
-                        + (notStarted.isEmpty() ? "" : "; " + String.join("; ", notStarted)), e);
+                String message = (e instanceof BackupException ? e.getMessage()
+                        : "Service " + s.id() + " could not be stopped: " + e) + "; nothing was read or written"
+                        + (notStarted.isEmpty() ? "" : "; " + String.join("; ", notStarted));
+                if (e instanceof ServiceControlException sce) {
+                    throw new ServiceControlException(sce.controllerId(), message, sce.command(),
+                            sce.exitCode().isPresent() ? sce.exitCode().getAsInt() : null, e);
+                }
+                throw new ServiceControlException(s.id(), message, List.of(), null, e);
             }
             log.info("Service {} stopped", s.id());
         }
@@ -140,7 +146,7 @@ final class ServiceRun {
         long deadline = System.nanoTime() + stopTimeout.toNanos();
         while (running(s)) {
             if (System.nanoTime() - deadline > 0) {
-                throw new BackupException("Service " + s.id() + " is still running " + stopTimeout
+                throw new ServiceControlException(s.id(), "Service " + s.id() + " is still running " + stopTimeout
                         + " after it was asked to stop");
             }
             try {
@@ -196,7 +202,11 @@ final class ServiceRun {
         try {
             return s.isRunning();
         } catch (RuntimeException e) {
-            throw new BackupException("Cannot tell whether service " + s.id() + " is running: " + e.getMessage(), e);
+            if (e instanceof ServiceControlException) {
+                throw e;
+            }
+            throw new ServiceControlException(s.id(), "Cannot tell whether service " + s.id() + " is running: "
+                    + e.getMessage(), List.of(), null, e);
         }
     }
 }

@@ -2,9 +2,12 @@ package io.backupkit.examples.cli;
 
 import io.backupkit.BackupPlan;
 import io.backupkit.ProgressListener;
+import io.backupkit.spi.Archiver;
 import io.backupkit.spi.RetentionPolicy;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -61,12 +64,32 @@ final class BackupOptions {
     Map<String, String> archiverOptions = new LinkedHashMap<>();
 
     @Option(names = "--retries", paramLabel = "N",
-            description = "mirror archiver: how often a failed copy is tried again (default 5).")
+            description = "How often a unit whose writing failed is written again (default 2); for the mirror "
+                    + "archiver also how often a failed file copy is tried again (default 5).")
     Integer retries;
 
     @Option(names = "--retry-wait", paramLabel = "WAIT",
-            description = "mirror archiver: wait before each retry, e.g. 10s, 500ms (default 10s).")
+            description = "Wait before each retry, e.g. 10s, 500ms, 2m (default 10s).")
     String retryWait;
+
+    @Option(names = "--staging", paramLabel = "DIR",
+            description = "Local folder where archives are written before they move to a slow destination "
+                    + "(a NAS share).")
+    Path staging;
+
+    @Option(names = "--no-restart", description = "Leave the services stopped after the backup.")
+    boolean noRestart;
+
+    @Option(names = "--require-running",
+            description = "Fail, before anything is written, when a service is not running.")
+    boolean requireRunning;
+
+    @Option(names = "--no-space-check",
+            description = "Skip the free-space check made before a service is stopped or anything written.")
+    boolean noSpaceCheck;
+
+    @Mixin
+    ServiceOptions services = new ServiceOptions();
 
     @Option(names = "--dry-run", description = "Only report what would be written; write and delete nothing.")
     boolean dryRun;
@@ -93,15 +116,42 @@ final class BackupOptions {
             b.workers(workers);
         }
         archiverOptions.forEach(b::archiverOption);
+        boolean archiverRetries = declares(archiver == null ? BackupPlan.Builder.DEFAULT_ARCHIVER : archiver,
+                "retries");
         if (retries != null) {
-            b.archiverOption("retries", Integer.toString(retries));
+            b.retries(retries);
+            if (archiverRetries) {
+                b.archiverOption("retries", Integer.toString(retries));
+            }
         }
         if (retryWait != null) {
-            b.archiverOption("retryWait", retryWait);
+            try {
+                b.retryWait(CliDurations.parse("--retry-wait", retryWait));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (archiverRetries) {
+                b.archiverOption("retryWait", retryWait);
+            }
         }
+        if (staging != null) {
+            b.staging(staging);
+        }
+        b.noRestart(noRestart).requireRunning(requireRunning).spaceCheck(!noSpaceCheck);
+        services.apply(b, spec);
         if (retention != null) {
             b.retention(retention);
         }
         return b.build();
+    }
+
+    /** @return whether the archiver with this id (when found) has the option, as mirror has its retries */
+    private static boolean declares(String archiverId, String option) {
+        for (Archiver a : java.util.ServiceLoader.load(Archiver.class, BackupPlan.class.getClassLoader())) {
+            if (a.id().equals(archiverId.strip())) {
+                return a.defaultOptions().containsKey(option);
+            }
+        }
+        return false;
     }
 }

@@ -4,7 +4,9 @@ import io.backupkit.BackupPlan;
 import io.backupkit.RestoreLimits;
 import io.backupkit.RestoreRequest;
 import io.backupkit.RestoreResult;
+import io.backupkit.VersionCheck;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -59,6 +61,21 @@ final class RestoreCommand extends CliCommand {
     @Option(names = "--dry-run", description = "Verify the snapshot and report what would be restored; touch nothing.")
     boolean dryRun;
 
+    @Option(names = "--ignore-version",
+            description = "Restore even when the snapshot comes from another application version.")
+    boolean ignoreVersion;
+
+    @Option(names = "--exact-version",
+            description = "Refuse a snapshot from any other application version (default: refuse only newer ones).")
+    boolean exactVersion;
+
+    @Option(names = "--restart-after-failure",
+            description = "Start the services again also when the restore fails (default: leave them stopped).")
+    boolean restartAfterFailure;
+
+    @Mixin
+    ServiceOptions services = new ServiceOptions();
+
     @Override
     public Integer call() {
         if (target == null && source == null) {
@@ -71,6 +88,9 @@ final class RestoreCommand extends CliCommand {
         if (archive == null && dest == null) {
             throw new ParameterException(spec.commandLine(),
                     "Missing the backups to restore from: give --dest DIR (or --archive FILE)");
+        }
+        if (ignoreVersion && exactVersion) {
+            throw new ParameterException(spec.commandLine(), "Give --ignore-version or --exact-version, not both");
         }
         Path into = target != null ? target : source;
         RestoreRequest request = (archive != null ? RestoreRequest.fromArchive(archive)
@@ -92,7 +112,11 @@ final class RestoreCommand extends CliCommand {
         RestoreResult r;
         try (ProgressDisplay progress = progress()) {
             BackupPlan.Builder builder = BackupPlan.builder().destination(from).restoreLimits(limits)
-                    .listener(progress);
+                    .listener(progress)
+                    .versionCheck(ignoreVersion ? VersionCheck.IGNORE
+                            : exactVersion ? VersionCheck.EXACT : VersionCheck.NOT_NEWER)
+                    .restartAfterFailedRestore(restartAfterFailure);
+            services.apply(builder, spec);
             if (source != null) {
                 builder.source(source);
             }
@@ -104,6 +128,7 @@ final class RestoreCommand extends CliCommand {
         } else if (r.dryRun()) {
             out().println("Dry run: " + what(r) + " is sound; would restore " + r.files() + " files, "
                     + r.bytes() + " bytes into " + r.target());
+            r.steps().forEach(step -> out().println("  would " + step));
         } else {
             out().println("Restored " + what(r) + " into " + r.target() + ": " + r.files() + " files, "
                     + r.bytes() + " bytes in " + seconds(r.duration()) + "s (" + r.kept() + " excluded paths kept)");

@@ -10,7 +10,6 @@ import picocli.CommandLine.Spec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +29,6 @@ import java.util.regex.Pattern;
  */
 final class RetentionOptions {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([smhdw])", Pattern.CASE_INSENSITIVE);
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b?)",
             Pattern.CASE_INSENSITIVE);
 
@@ -114,32 +112,11 @@ final class RetentionOptions {
     }
 
     private Duration parseDuration(String text) {
-        String s = text.strip();
-        Duration d = null;
-        Matcher m = DURATION.matcher(s);
-        if (m.matches()) {
-            try {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    case "d" -> Duration.ofDays(n);
-                    default -> Duration.ofDays(Math.multiplyExact(n, 7));
-                };
-            } catch (ArithmeticException | NumberFormatException e) {
-                d = null;
-            }
-        } else if (s.toUpperCase(Locale.ROOT).startsWith("P")) {
-            try {
-                d = Duration.parse(s);
-            } catch (DateTimeParseException e) {
-                d = null;
-            }
-        }
-        if (d == null) {
-            throw new ParameterException(spec.commandLine(), "--keep-within needs a duration such as 30d, 12h, 2w "
-                    + "or P30D, was '" + text + "'");
+        Duration d;
+        try {
+            d = CliDurations.parse("--keep-within", text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (d.isZero() || d.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--keep-within must be longer than zero, was '"

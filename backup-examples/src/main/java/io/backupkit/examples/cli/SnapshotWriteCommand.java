@@ -42,6 +42,7 @@ abstract class SnapshotWriteCommand extends CliCommand {
             out().println("Dry run: snapshot " + r.snapshotId() + " would hold " + r.files() + " files, " + r.bytes()
                     + " bytes, " + r.units() + " units" + (r.pruned().isEmpty() ? ""
                     : "; retention would remove " + String.join(", ", r.pruned())));
+            r.steps().forEach(step -> out().println("  would " + step));
         } else {
             out().println("Snapshot " + r.snapshotId() + " written: " + r.files() + " files, " + r.bytes()
                     + " bytes, " + r.units() + " units (" + r.unitsReused() + " reused) in " + seconds(r.duration())
