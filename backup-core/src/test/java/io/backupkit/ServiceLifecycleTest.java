@@ -288,6 +288,39 @@ class ServiceLifecycleTest {
     }
 
     @Test
+    void shouldDriveARealProcessWithTheBuiltInProcessController() throws Exception {
+        Path source = source();
+        Path script = tmp.resolve("media-server.sh");
+        Files.writeString(script, "trap 'echo stopped > \"" + source + "/Metadata/heartbeat\"; exit 0' TERM\n"
+                + "while :; do date +%s%N > \"" + source + "/Metadata/heartbeat\"; sleep 0.02; done\n");
+        new ProcessBuilder("sh", script.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessServiceController server = ServiceControllers.process(java.util.regex.Pattern.quote(script.toString()),
+                "sh", script.toString()).withStartLog(tmp.resolve("server.log"));
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!server.isRunning() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            List<Boolean> runningWhileWriting = new ArrayList<>();
+            BackupPlan plan = plan(source).service(server).listener(e -> {
+                if (e instanceof ProgressEvent.UnitStarted) {
+                    runningWhileWriting.add(server.isRunning());
+                }
+            }).build();
+
+            BackupResult r = plan.backup();
+
+            assertThat(runningWhileWriting).isNotEmpty().containsOnly(false);
+            assertThat(server.isRunning()).as("started again, detached").isTrue();
+            Path restored = tmp.resolve("restored");
+            plan.restore(RestoreRequest.of(r.snapshotId()).target(restored));
+            assertThat(restored.resolve("Metadata/heartbeat")).hasContent("stopped");
+        } finally {
+            server.processes().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void shouldRejectBadServiceSettings() {
         assertThatThrownBy(() -> BackupPlan.builder().service((io.backupkit.spi.ServiceController) null))
                 .isInstanceOf(InvalidPlanException.class).hasMessageContaining("service controller must not be null");
