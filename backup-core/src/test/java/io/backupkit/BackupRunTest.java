@@ -1,9 +1,6 @@
 package io.backupkit;
 
 import io.backupkit.internal.DestinationLock;
-import io.backupkit.internal.zip.ZipArchiver;
-import io.backupkit.spi.ArchiveWriteRequest;
-import io.backupkit.spi.Archiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,49 +29,10 @@ class BackupRunTest {
         return BackupPlan.builder().source(source).destination(dest).retries(0);
     }
 
-    /** A zip archiver that fails on the n-th unit, as a crash would. */
-    private static final class FailingZip implements Archiver {
-        private final ZipArchiver zip = new ZipArchiver();
-        private final int failAt;
-        private int count;
-
-        FailingZip(int failAt) {
-            this.failAt = failAt;
-        }
-
-        @Override
-        public String id() {
-            return "zip";
-        }
-
-        @Override
-        public String extension() {
-            return "zip";
-        }
-
-        @Override
-        public Map<String, String> defaultOptions() {
-            return zip.defaultOptions();
-        }
-
-        @Override
-        public void write(ArchiveWriteRequest request) throws IOException {
-            if (++count == failAt) {
-                throw new IOException("disk on fire");
-            }
-            zip.write(request);
-        }
-
-        @Override
-        public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-            zip.read(archive, options, visitor);
-        }
-    }
-
     @Test
     void shouldLeaveAnInterruptedBackupUnfinishedAndResumeIt() throws Exception {
         BackupPlan good = plan().workers(1).build();
-        BackupPlan failing = good.toBuilder().archiver(new FailingZip(3)).build();
+        BackupPlan failing = good.toBuilder().archiver(FailingZip.atWrite(3)).build();
 
         assertThatThrownBy(failing::backup).isInstanceOf(BackupException.class).hasMessageContaining("disk on fire")
                 .hasMessageContaining("unit 'Logs'");
@@ -100,7 +57,7 @@ class BackupRunTest {
     @Test
     void shouldRewriteUnitsThatChangedSinceTheInterruption() throws Exception {
         BackupPlan good = plan().workers(1).build();
-        assertThatThrownBy(good.toBuilder().archiver(new FailingZip(4)).build()::backup)
+        assertThatThrownBy(good.toBuilder().archiver(FailingZip.atWrite(4)).build()::backup)
                 .isInstanceOf(BackupException.class);
         TestTrees.write(source.resolve("Cache/cache.bin"), "changed after the crash");
 
@@ -142,7 +99,7 @@ class BackupRunTest {
     @Test
     void shouldRefuseToResumeWithAnotherArchiver() throws Exception {
         BackupPlan p = plan().build();
-        assertThatThrownBy(p.toBuilder().archiver(new FailingZip(2)).build()::backup)
+        assertThatThrownBy(p.toBuilder().archiver(FailingZip.atWrite(2)).build()::backup)
                 .isInstanceOf(BackupException.class);
         Path state = Files.list(dest).filter(f -> f.toString().endsWith(".partial")).findFirst().orElseThrow()
                 .resolve("partial.json");
@@ -239,7 +196,7 @@ class BackupRunTest {
     @Test
     void shouldWriteAFailedUnitAgainAfterTheRetryWaitAndWarn() throws Exception {
         BackupPlan p = plan().workers(1).retries(1).retryWait(java.time.Duration.ofMillis(300))
-                .archiver(new FailingZip(2)).build();
+                .archiver(FailingZip.atWrite(2)).build();
         long t0 = System.nanoTime();
 
         BackupResult r = p.backup();
@@ -256,36 +213,10 @@ class BackupRunTest {
 
     @Test
     void shouldFailAfterTheLastRetryNamingTheUnit() throws Exception {
-        BackupPlan p = plan().workers(1).retries(2).retryWait(java.time.Duration.ZERO).archiver(new Archiver() {
-            private final Archiver zip = new ZipArchiver();
-            private int attempts;
-
-            @Override
-            public String id() {
-                return "zip";
-            }
-
-            @Override
-            public String extension() {
-                return "zip";
-            }
-
-            @Override
-            public void write(ArchiveWriteRequest request) throws IOException {
-                if (request.unit().equals("Logs")) {
-                    throw new IOException("share went away (" + ++attempts + ")");
-                }
-                zip.write(request);
-            }
-
-            @Override
-            public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-                zip.read(archive, options, visitor);
-            }
-        }).build();
+        BackupPlan p = plan().workers(1).retries(2).retryWait(java.time.Duration.ZERO).archiver(FailingZip.onUnit("Logs", "share went away")).build();
 
         assertThatThrownBy(p::backup).isInstanceOf(BackupException.class).hasMessageContaining("unit 'Logs'")
-                .hasMessageContaining("share went away (3)");
+                .hasMessageContaining("share went away (attempt 3)");
         assertThat(p.snapshots()).singleElement().satisfies(s -> assertThat(s.complete()).isFalse());
     }
 
@@ -302,7 +233,7 @@ class BackupRunTest {
         BackupPlan good = plan().retention(RetentionPolicies.keepLast(1)).build();
         String first = good.backup().snapshotId();
         Files.writeString(source.resolve("Preferences.xml"), "<Preferences changed=\"1\"/>"); // not reused
-        assertThatThrownBy(good.toBuilder().archiver(new FailingZip(1)).build()::backup)
+        assertThatThrownBy(good.toBuilder().archiver(FailingZip.atWrite(1)).build()::backup)
                 .isInstanceOf(BackupException.class);
         assertThat(good.snapshots()).filteredOn(Snapshot::complete).extracting(Snapshot::id).containsExactly(first);
     }

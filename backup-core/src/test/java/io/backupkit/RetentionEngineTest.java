@@ -4,9 +4,6 @@ import io.backupkit.internal.DestinationLock;
 import io.backupkit.internal.Json;
 import io.backupkit.internal.Manifest;
 import io.backupkit.internal.SnapshotStore;
-import io.backupkit.internal.zip.ZipArchiver;
-import io.backupkit.spi.ArchiveWriteRequest;
-import io.backupkit.spi.Archiver;
 import io.backupkit.spi.RetentionPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,36 +47,6 @@ class RetentionEngineTest {
         return p.snapshots().stream().map(Snapshot::id).toList();
     }
 
-    /** A zip archiver that fails on its first unit. */
-    private static final class FailingZip implements Archiver {
-        private final ZipArchiver zip = new ZipArchiver();
-
-        @Override
-        public String id() {
-            return "zip";
-        }
-
-        @Override
-        public String extension() {
-            return "zip";
-        }
-
-        @Override
-        public Map<String, String> defaultOptions() {
-            return zip.defaultOptions();
-        }
-
-        @Override
-        public void write(ArchiveWriteRequest request) throws IOException {
-            throw new IOException("disk on fire");
-        }
-
-        @Override
-        public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-            zip.read(archive, options, visitor);
-        }
-    }
-
     private static final RetentionPolicy KEEP_NONE = new RetentionPolicy() {
         @Override
         public String id() {
@@ -110,7 +76,7 @@ class RetentionEngineTest {
     void shouldRemoveNothingAfterAFailedBackup() throws Exception {
         List<String> before = backups(plan().build(), 2);
         Files.writeString(source.resolve("Preferences.xml"), "<Preferences changed=\"1\"/>"); // not reused
-        BackupPlan failing = plan().retention(KEEP_NONE).archiver(new FailingZip()).build();
+        BackupPlan failing = plan().retention(KEEP_NONE).archiver(FailingZip.always("disk on fire")).build();
 
         assertThatThrownBy(failing::backup).isInstanceOf(BackupException.class).hasMessageContaining("disk on fire");
 

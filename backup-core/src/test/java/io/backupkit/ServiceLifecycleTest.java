@@ -1,7 +1,5 @@
 package io.backupkit;
 
-import io.backupkit.internal.zip.ZipArchiver;
-import io.backupkit.spi.ArchiveWriteRequest;
 import io.backupkit.spi.Archiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,27 +115,7 @@ class ServiceLifecycleTest {
     void shouldStartTheServiceAgainAfterAFailedBackup() throws Exception {
         Path source = source();
         TestServer plex = server("plex", source);
-        Archiver broken = new Archiver() {
-            @Override
-            public String id() {
-                return "zip";
-            }
-
-            @Override
-            public String extension() {
-                return "zip";
-            }
-
-            @Override
-            public void write(ArchiveWriteRequest request) throws IOException {
-                throw new IOException("destination vanished");
-            }
-
-            @Override
-            public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-                new ZipArchiver().read(archive, options, visitor);
-            }
-        };
+        Archiver broken = FailingZip.always("destination vanished");
 
         assertThatThrownBy(plan(source).service(plex).archiver(broken).build()::backup)
                 .isInstanceOf(BackupException.class).hasMessageContaining("destination vanished");
