@@ -111,7 +111,7 @@ public final class ScheduledBackup {
         ScheduledRun run = null;
         try {
             if (skip != null) {
-                LOG.warn("Backup due at {} skipped: {}", due, skip);
+                LOG.info("Backup due at {} skipped: {}", due, skip);
                 run = ScheduledRun.skipped(due, now, skip);
             } else {
                 run = backup(due, now);
@@ -151,13 +151,14 @@ public final class ScheduledBackup {
             LOG.info("Scheduled backup due at {} wrote snapshot {}", due, result.snapshotId());
             return ScheduledRun.succeeded(due, started, clock.instant(), result);
         } catch (DestinationLockedException e) {
-            LOG.warn("Backup due at {} skipped: {}", due, e.getMessage());
+            LOG.info("Backup due at {} skipped: {}", due, e.getMessage());
             return new ScheduledRun(due, started, clock.instant(), ScheduledRun.Outcome.SKIPPED, null, null,
                     e.getMessage());
         } catch (BackupException e) {
             LOG.warn("Scheduled backup due at {} failed; the schedule goes on: {}", due, e.getMessage());
             return ScheduledRun.failed(due, started, clock.instant(), e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // a provider's bug or a broken class path: reported like any failure, never silently swallowed
             LOG.error("Scheduled backup due at {} failed unexpectedly; the schedule goes on", due, e);
             return ScheduledRun.failed(due, started, clock.instant(), "unexpected " + e);
         }
