@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
 @Command(name = "backupkit", mixinStandardHelpOptions = true, versionProvider = BackupKitCli.VersionProvider.class,
         description = "Back up and restore an application's data folder (Plex, Emby, Jellyfin, Sonarr, ...).",
         subcommands = {BackupCommand.class, ResumeCommand.class, RestoreCommand.class, ListCommand.class,
-                VerifyCommand.class, DemoCommand.class},
+                VerifyCommand.class, DemoCommand.class, ScheduleCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:bad usage"},
         footer = {"%nEvery command accepts --json, --quiet, --debug and --help."})
