@@ -700,6 +700,7 @@ public final class BackupEngine {
             failure.compareAndSet(null, new BackupException("Backup interrupted", e));
         } finally {
             pool.shutdownNow();
+            awaitWorkers(pool);
         }
         Throwable t = failure.get();
         if (t instanceof IOException io) {
@@ -710,6 +711,27 @@ public final class BackupEngine {
             throw err;
         }
         return List.of(records);
+    }
+
+    /**
+     * Waits for interrupted unit writers to stop before the run goes on to release the lock, so no worker still
+     * writes into the unfinished snapshot while the next run takes it over.
+     */
+    private void awaitWorkers(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+                log.warn("Unit writers have not stopped a minute after the backup was interrupted; still waiting");
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Keeps a unit from the interrupted run, reuses it from the previous snapshot, or writes it. */

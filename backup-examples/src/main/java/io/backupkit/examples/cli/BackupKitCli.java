@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
 @Command(name = "backupkit", mixinStandardHelpOptions = true, versionProvider = BackupKitCli.VersionProvider.class,
         description = "Back up and restore an application's data folder (Plex, Emby, Jellyfin, Sonarr, ...).",
         subcommands = {BackupCommand.class, ResumeCommand.class, RestoreCommand.class, ListCommand.class,
-                VerifyCommand.class, PruneCommand.class, PinCommand.class, UnpinCommand.class, DemoCommand.class},
+                VerifyCommand.class, PruneCommand.class, PinCommand.class, UnpinCommand.class, ScheduleCommand.class,
+                DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:bad usage"},
         footer = {"%nEvery command accepts --json, --quiet, --debug and --help."})
@@ -148,7 +149,7 @@ public final class BackupKitCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "Missing command: one of backup, resume, restore, list, verify, prune, pin, unpin, demo");
+                "Missing command: one of backup, resume, restore, list, verify, prune, pin, unpin, schedule, demo");
     }
 
     /** The version printed by {@code --version}: BackupKit's own. */
