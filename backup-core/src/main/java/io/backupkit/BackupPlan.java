@@ -72,6 +72,7 @@ public final class BackupPlan {
     private final int retries;
     private final Duration retryWait;
     private final boolean spaceCheck;
+    private final List<NotifyRule> notifiers;
 
     private BackupPlan(Builder b, Archiver archiver) {
         this.source = b.source;
@@ -102,6 +103,7 @@ public final class BackupPlan {
         this.retries = b.retries;
         this.retryWait = b.retryWait;
         this.spaceCheck = b.spaceCheck;
+        this.notifiers = List.copyOf(b.notifiers);
     }
 
     /**
@@ -144,6 +146,7 @@ public final class BackupPlan {
         b.retries = retries;
         b.retryWait = retryWait;
         b.spaceCheck = spaceCheck;
+        b.notifiers.addAll(notifiers);
         return b;
     }
 
@@ -429,6 +432,11 @@ public final class BackupPlan {
         return spaceCheck;
     }
 
+    /** @return the notifiers and when each is told */
+    public List<NotifyRule> notifiers() {
+        return notifiers;
+    }
+
     @Override
     public String toString() {
         return "BackupPlan[source=" + source + ", destination=" + destination + ", archiver=" + archiver.id()
@@ -499,6 +507,7 @@ public final class BackupPlan {
         private int retries = DEFAULT_RETRIES;
         private Duration retryWait = DEFAULT_RETRY_WAIT;
         private boolean spaceCheck = true;
+        private final List<NotifyRule> notifiers = new ArrayList<>();
 
         private Builder() {
         }
@@ -957,6 +966,38 @@ public final class BackupPlan {
          */
         public Builder spaceCheck(boolean check) {
             this.spaceCheck = check;
+            return this;
+        }
+
+        /**
+         * Adds a notifier told after every run ({@link NotifyWhen#ALWAYS}) with the run log attached when the run
+         * failed ({@link AttachLog#ON_ERROR}).
+         *
+         * @param notifier the notifier, e.g. {@code Notifiers.email()...build()} from {@code backup-notify}
+         * @return this builder
+         * @throws InvalidPlanException if {@code notifier} is null
+         */
+        public Builder notify(io.backupkit.spi.Notifier notifier) {
+            return notify(notifier, NotifyWhen.ALWAYS, AttachLog.ON_ERROR);
+        }
+
+        /**
+         * Adds a notifier, told after the runs {@code when} matches, also after a run that failed before it started
+         * its real work (bad source, lock held, a service that would not stop). A notifier that fails is a warning
+         * on the result and in the log, never a failed run. Default: none.
+         *
+         * @param notifier the notifier
+         * @param when after which runs (PlexBackup's {@code SendMail})
+         * @param attachLog when the run log is attached (PlexBackup's {@code SendLogFile})
+         * @return this builder
+         * @throws InvalidPlanException if an argument is null
+         */
+        public Builder notify(io.backupkit.spi.Notifier notifier, NotifyWhen when, AttachLog attachLog) {
+            if (notifier == null || when == null || attachLog == null) {
+                throw new InvalidPlanException(List.of("notify needs a notifier, a NotifyWhen and an AttachLog, was "
+                        + notifier + ", " + when + ", " + attachLog));
+            }
+            notifiers.add(new NotifyRule(notifier, when, attachLog));
             return this;
         }
 

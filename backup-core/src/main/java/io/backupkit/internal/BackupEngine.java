@@ -6,6 +6,7 @@ import io.backupkit.BackupResult;
 import io.backupkit.Operation;
 import io.backupkit.ProgressEvent;
 import io.backupkit.RunContext;
+import io.backupkit.RunReport;
 import io.backupkit.Snapshot;
 import io.backupkit.SnapshotNotFoundException;
 import io.backupkit.spi.ArchiveWriteRequest;
@@ -81,6 +82,7 @@ public final class BackupEngine {
     private final Set<String> keptFromInterruptedRun = ConcurrentHashMap.newKeySet();
     private PreviousSnapshot previous;
     private volatile Staging staging;
+    private String appVersion;
     private long filesTotal;
     private long bytesTotal;
 
@@ -100,13 +102,13 @@ public final class BackupEngine {
     public BackupResult backup(boolean resume) {
         Instant start = Instant.now();
         Operation op = resume ? Operation.RESUME : Operation.BACKUP;
-        checkSource();
         String snapshotId = null;
         boolean success = false;
         Path extras = null;
         try {
+            checkSource();
             if (plan.dryRun()) {
-                BackupResult r = dryRun(start, resume);
+                BackupResult r = notified(op, start, dryRun(start, resume));
                 snapshotId = r.snapshotId();
                 success = true;
                 return r;
@@ -116,7 +118,7 @@ public final class BackupEngine {
             BackupResult result;
             try (DestinationLock lock = DestinationLock.acquire(plan.destination(), op.name().toLowerCase(java.util.Locale.ROOT))) {
                 ServiceRun services = new ServiceRun(plan.services(), plan.stopTimeout(), log);
-                String appVersion = services.version().orElse(null);
+                appVersion = services.version().orElse(null);
                 if (services.any()) {
                     log.info("Application version reported by the services: {}",
                             appVersion == null ? "none" : appVersion);
@@ -162,15 +164,18 @@ public final class BackupEngine {
                     }
                 }
             }
-            result = afterHooks(op, result);
+            result = notified(op, start, afterHooks(op, result));
             success = true;
             return result;
         } catch (IOException e) {
             log.error("Backup failed", e);
-            throw new BackupException("Backup of " + plan.source() + " into " + plan.destination() + " failed: "
-                    + SourceScanner.describe(e), e);
-        } catch (BackupException e) {
-            log.error("Backup failed: " + e.getMessage(), null);
+            BackupException failure = new BackupException("Backup of " + plan.source() + " into "
+                    + plan.destination() + " failed: " + SourceScanner.describe(e), e);
+            notifyFailure(op, start, snapshotId, failure);
+            throw failure;
+        } catch (RuntimeException e) {
+            log.error("Backup failed: " + e.getMessage(), e instanceof BackupException ? null : e);
+            notifyFailure(op, start, snapshotId, e);
             throw e;
         } finally {
             log.close();
@@ -182,6 +187,50 @@ public final class BackupEngine {
                 }
             }
             events.send(new ProgressEvent.RunFinished(op, snapshotId, success));
+        }
+    }
+
+    /** Tells the notifiers about a finished backup; their failures become warnings on the result. */
+    private BackupResult notified(Operation op, Instant start, BackupResult r) {
+        if (plan.notifiers().isEmpty()) {
+            return r;
+        }
+        Path logFile = r.dryRun() ? null : r.location().resolve("backup.log");
+        Path errorLog = r.dryRun() ? null : r.location().resolve("backup-errors.log");
+        RunReport report = new RunReport(op, RunReport.Outcome.SUCCEEDED, r.snapshotId(), start, Instant.now(),
+                r.files(), r.bytes(), r.units(), r.unitsReused(), r.warnings(), List.of(), appVersion,
+                DestinationLock.hostName(), logFile, errorLog != null && Files.exists(errorLog) ? errorLog : null,
+                r.dryRun());
+        List<String> failed = Notify.after(plan, report);
+        if (failed.isEmpty()) {
+            return r;
+        }
+        List<String> warnings = new ArrayList<>(r.warnings());
+        warnings.addAll(failed);
+        return new BackupResult(r.snapshotId(), r.location(), r.units(), r.unitsReused(), r.files(),
+                r.directories(), r.links(), r.bytes(), r.storedBytes(), r.duration(), warnings, r.pruned(),
+                r.dryRun(), r.steps());
+    }
+
+    /**
+     * Tells the notifiers about a failed backup, also one that failed before its snapshot existed: its log is then
+     * written to the destination's {@code .backupkit-logs/} (or the temporary folder) so that it can be attached.
+     */
+    private void notifyFailure(Operation op, Instant start, String snapshotId, RuntimeException e) {
+        if (plan.notifiers().isEmpty()) {
+            return;
+        }
+        Path logFile = log.path();
+        if (logFile == null && !plan.dryRun()) {
+            logFile = log.spill(Notify.logFolder(plan), SnapshotStore.idFor(start) + "-"
+                    + op.name().toLowerCase(java.util.Locale.ROOT) + ".log");
+        }
+        RunReport report = new RunReport(op, RunReport.Outcome.FAILED, snapshotId, start, Instant.now(),
+                filesDone.get(), bytesDone.get(), committedUnits.size(), keptFromInterruptedRun.size(),
+                log.warnings(), Notify.errors(e), appVersion, DestinationLock.hostName(), logFile, log.errorPath(),
+                plan.dryRun());
+        for (String w : Notify.after(plan, report)) {
+            log.warn(w);
         }
     }
 
@@ -580,6 +629,9 @@ public final class BackupEngine {
                 records.size(), reused, files, dirs, links, bytes, stored);
         log.close();
         Fs.fsync(partial.resolve("backup.log"));
+        if (log.errorPath() != null) {
+            Fs.fsync(log.errorPath());
+        }
         Fs.fsyncDirectory(partial.resolve(UNITS));
         Fs.fsyncDirectory(partial.resolve(INDEX));
         Json.writeDurably(partial.resolve(SnapshotStore.MANIFEST), manifest);

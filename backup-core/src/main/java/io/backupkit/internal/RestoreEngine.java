@@ -11,6 +11,7 @@ import io.backupkit.RestoreRequest;
 import io.backupkit.RestoreResult;
 import io.backupkit.AppVersionMismatchException;
 import io.backupkit.RunContext;
+import io.backupkit.RunReport;
 import io.backupkit.VersionCheck;
 import io.backupkit.Snapshot;
 import io.backupkit.VerifyProblem;
@@ -81,6 +82,7 @@ public final class RestoreEngine {
     private final BackupPlan plan;
     private final Events events;
     private final RunLog log = new RunLog();
+    private String appVersion;
 
     /**
      * @param plan the plan whose destination holds the snapshots
@@ -96,9 +98,62 @@ public final class RestoreEngine {
      */
     public RestoreResult restore(RestoreRequest request) {
         Instant start = Instant.now();
-        if (request.archive().isPresent()) {
-            return restoreArchive(request, start);
+        try {
+            RestoreResult r = request.archive().isPresent() ? restoreArchive(request, start)
+                    : restoreSnapshot(request, start);
+            return notified(request, start, r, r.dryRun() ? null : spillLog(request, start, r.snapshotId()));
+        } catch (RuntimeException e) {
+            String id = request.archive().map(a -> a.getFileName().toString())
+                    .orElse(request.snapshotId().orElse(null));
+            notifyFailure(request, start, id, e, request.dryRun() ? null : spillLog(request, start, id));
+            throw e;
         }
+    }
+
+    /** Tells the notifiers about a finished restore; their failures become warnings on the result. */
+    private RestoreResult notified(RestoreRequest request, Instant start, RestoreResult r, Path logFile) {
+        if (plan.notifiers().isEmpty()) {
+            return r;
+        }
+        RunReport report = new RunReport(Operation.RESTORE, RunReport.Outcome.SUCCEEDED, r.snapshotId(), start,
+                Instant.now(), r.files(), r.bytes(), 0, 0, r.warnings(), List.of(), appVersion,
+                DestinationLock.hostName(), logFile, log.errorPath(), r.dryRun());
+        List<String> failed = Notify.after(plan, report);
+        if (failed.isEmpty()) {
+            return r;
+        }
+        List<String> warnings = new ArrayList<>(r.warnings());
+        warnings.addAll(failed);
+        return new RestoreResult(r.snapshotId(), r.target(), r.files(), r.directories(), r.links(), r.bytes(),
+                r.kept(), r.duration(), warnings, r.dryRun(), r.steps());
+    }
+
+    private void notifyFailure(RestoreRequest request, Instant start, String id, RuntimeException e, Path logFile) {
+        if (plan.notifiers().isEmpty()) {
+            return;
+        }
+        RunReport report = new RunReport(Operation.RESTORE, RunReport.Outcome.FAILED, id, start, Instant.now(), 0,
+                0, 0, 0, log.warnings(), Notify.errors(e), appVersion, DestinationLock.hostName(), logFile,
+                log.errorPath(), request.dryRun());
+        Notify.after(plan, report);
+    }
+
+    /**
+     * Writes the run's log ({@code <time>-restore-<id>.log}, and {@code -errors.log} beside it when there were
+     * warnings or errors) into the destination's {@code .backupkit-logs/} for a snapshot (the temporary folder when
+     * the destination is read-only), into the temporary folder for an archive from another tool (whose folder is the
+     * user's). A snapshot is never written to after it is complete.
+     */
+    private Path spillLog(RestoreRequest request, Instant start, String id) {
+        Path dir = request.archive().isPresent()
+                ? Path.of(System.getProperty("java.io.tmpdir")).resolve("backupkit-logs") : Notify.logFolder(plan);
+        Path file = log.spill(dir, SnapshotStore.idFor(start) + "-restore"
+                + (id == null || request.archive().isPresent() ? "" : "-" + id) + ".log");
+        log.close();
+        return file;
+    }
+
+    private RestoreResult restoreSnapshot(RestoreRequest request, Instant start) {
         Path target = request.target().orElse(plan.source()).toAbsolutePath().normalize();
         checkTarget(target);
         SnapshotStore store = new SnapshotStore(plan.destination());
@@ -202,6 +257,7 @@ public final class RestoreEngine {
             return;
         }
         String running = services.version().orElse(null);
+        appVersion = running;
         if (running == null) {
             log.warn("Snapshot " + id + " was taken from version " + recorded + " but the running version cannot be"
                     + " read from " + services.ids() + "; not checked");

@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run's own log, written into the snapshot ({@code backup.log}) whatever SLF4J binding the host uses, and passed
- * on to SLF4J as well. Collects the run's warnings for its result.
+ * A run's own log, written into the snapshot ({@code backup.log}) or the destination's {@code .backupkit-logs/}
+ * whatever SLF4J binding the host uses, and passed on to SLF4J as well; warnings and errors also go to an error-only
+ * log beside it ({@code backup-errors.log}, made at the first such line: PlexBackup's {@code ErrorLog}). Collects
+ * the run's warnings for its result.
  *
  * <pre>{@code
  * try (RunLog log = RunLog.create(LoggerFactory.getLogger(...))) {
@@ -29,8 +31,12 @@ public final class RunLog implements AutoCloseable {
 
     private final List<String> warnings = new ArrayList<>();
     private final List<String> buffered = new ArrayList<>();
+    private final List<String> bufferedErrors = new ArrayList<>();
     private final List<String> steps = new ArrayList<>();
     private BufferedWriter writer;
+    private BufferedWriter errorWriter;
+    private Path file;
+    private Path errorFile;
 
     /** Starts a log that buffers lines until {@link #attach(Path)} gives it a file. */
     public RunLog() {
@@ -45,12 +51,82 @@ public final class RunLog implements AutoCloseable {
     public synchronized void attach(Path file) throws IOException {
         writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
+        this.file = file;
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        this.errorFile = file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + "-errors"
+                + (dot > 0 ? name.substring(dot) : ".log"));
         for (String line : buffered) {
             writer.write(line);
             writer.newLine();
         }
         buffered.clear();
         writer.flush();
+        for (String line : bufferedErrors) {
+            writeError(line);
+        }
+        bufferedErrors.clear();
+    }
+
+    /**
+     * Gives a log that has no file yet (a restore, a verify, a run that failed before its snapshot existed) one in
+     * {@code dir}, so that it can be read and attached to a notice; keeps the newest {@value #KEEP_LOGS} there.
+     *
+     * @param dir the folder, created when missing
+     * @param name the file name, e.g. {@code 20261122T035800Z-restore.log}
+     * @return the log file, or {@code null} when the log already has one or the folder cannot be written
+     */
+    public synchronized Path spill(Path dir, String name) {
+        if (file != null) {
+            return null;
+        }
+        try {
+            Files.createDirectories(dir);
+            attach(dir.resolve(name));
+            pruneLogs(dir);
+            return file;
+        } catch (IOException e) {
+            LOG.debug("Cannot write the run log into {}", dir, e);
+            return null;
+        }
+    }
+
+    /** How many spilled logs a folder keeps. */
+    public static final int KEEP_LOGS = 50;
+
+    private static void pruneLogs(Path dir) {
+        try (var s = Files.list(dir)) {
+            List<Path> logs = s.filter(p -> p.getFileName().toString().endsWith(".log")
+                    && !p.getFileName().toString().endsWith("-errors.log")).sorted().toList();
+            for (int i = 0; i < logs.size() - KEEP_LOGS; i++) {
+                Path old = logs.get(i);
+                String n = old.getFileName().toString();
+                Files.deleteIfExists(old);
+                Files.deleteIfExists(old.resolveSibling(n.substring(0, n.length() - 4) + "-errors.log"));
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot prune the run logs in {}", dir, e);
+        }
+    }
+
+    /** @return the log file, or {@code null} while the log has none */
+    public synchronized Path path() {
+        return file;
+    }
+
+    /** @return the error-only log, or {@code null} when no warning or error was written to a file */
+    public synchronized Path errorPath() {
+        return errorFile != null && Files.exists(errorFile) ? errorFile : null;
+    }
+
+    private void writeError(String line) throws IOException {
+        if (errorWriter == null) {
+            errorWriter = Files.newBufferedWriter(errorFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+        errorWriter.write(line);
+        errorWriter.newLine();
+        errorWriter.flush();
     }
 
     /**
@@ -117,14 +193,21 @@ public final class RunLog implements AutoCloseable {
     private synchronized void line(String level, String format, Object... args) {
         String text = Instant.now() + " " + level + " " + org.slf4j.helpers.MessageFormatter
                 .arrayFormat(format, args).getMessage();
+        boolean error = !level.startsWith("INFO");
         if (writer == null) {
             buffered.add(text);
+            if (error) {
+                bufferedErrors.add(text);
+            }
             return;
         }
         try {
             writer.write(text);
             writer.newLine();
             writer.flush();
+            if (error) {
+                writeError(text);
+            }
         } catch (IOException e) {
             LOG.debug("Cannot write to the run log", e);
         }
@@ -142,6 +225,14 @@ public final class RunLog implements AutoCloseable {
                 LOG.debug("Cannot close the run log", e);
             }
             writer = null;
+        }
+        if (errorWriter != null) {
+            try {
+                errorWriter.close();
+            } catch (IOException e) {
+                LOG.debug("Cannot close the error log", e);
+            }
+            errorWriter = null;
         }
     }
 }

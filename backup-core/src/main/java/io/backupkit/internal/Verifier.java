@@ -65,8 +65,17 @@ public final class Verifier {
                         null, reader.droppedProblems() + " more problems not listed"));
             }
             success = problems.isEmpty();
-            return new VerifyResult(id, manifest.units().size(), reader.files(), reader.bytes(),
+            VerifyResult result = new VerifyResult(id, manifest.units().size(), reader.files(), reader.bytes(),
                     Duration.between(start, Instant.now()), problems);
+            if (!plan.notifiers().isEmpty()) {
+                Notify.after(plan, new io.backupkit.RunReport(Operation.VERIFY, success
+                        ? io.backupkit.RunReport.Outcome.SUCCEEDED : io.backupkit.RunReport.Outcome.FAILED, id, start,
+                        Instant.now(), reader.files(), reader.bytes(), manifest.units().size(), 0, List.of(),
+                        problems.stream().limit(20).map(VerifyProblem::toString).toList(),
+                        manifest.app() == null ? null : manifest.app().version(), DestinationLock.hostName(), null,
+                        null, false));
+            }
+            return result;
         } finally {
             events.send(new ProgressEvent.RunFinished(Operation.VERIFY, id, success));
         }
