@@ -259,4 +259,16 @@ class CliIT {
         assertThat(lines).as("stderr is one error line: " + run.describe()).hasSize(1);
         return assertThat(lines.get(0)).as(run.describe()).startsWith(ItSupport.ERROR_PREFIX);
     }
+
+    @Test
+    void shouldLogEachStepOnStandardErrorAtLogLevelInfo() {
+        Run quiet = ItSupport.cli("verify", "--dest", dest.toString());
+        Run info = ItSupport.cli("verify", "--dest", dest.toString(), "--log-level", "info");
+        Run backup = ItSupport.cli("backup", "--source", source.toString(), "--dest", tmp.resolve("dest-info").toString(),
+                "--log-level", "info");
+
+        assertThat(quiet.stderr()).as(quiet.describe()).doesNotContain("INFO");
+        assertThat(info.exit()).as(info.describe()).isZero();
+        assertThat(backup.stderr()).as(backup.describe()).contains("INFO").contains("Writing unit 'Metadata'");
+    }
 }

@@ -66,7 +66,7 @@ public final class BackupKitCli implements Callable<Integer> {
      * @param args the command and its options
      */
     public static void main(String[] args) {
-        configureLogging(Arrays.asList(args).contains("--debug"));
+        configureLogging(Arrays.asList(args).contains("--debug"), logLevel(args));
         System.exit(run(System.out, System.err, args));
     }
 
@@ -132,11 +132,31 @@ public final class BackupKitCli implements Callable<Integer> {
      * {@code simplelogger.properties}), or everything from debug up with {@code --debug}. Settings already given
      * with {@code -D} win.
      */
-    private static void configureLogging(boolean debug) {
-        if (debug) {
-            setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-            setIfAbsent("org.slf4j.simpleLogger.log.io.backupkit.run", "debug");
+    private static void configureLogging(boolean debug, String level) {
+        String chosen = level != null ? level : debug ? "debug" : null;
+        if (chosen != null) {
+            setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", chosen);
+            setIfAbsent("org.slf4j.simpleLogger.log.io.backupkit.run", chosen);
         }
+    }
+
+    /**
+     * @return the level {@code --log-level} names, when it is one picocli will accept, else {@code null} (a bad
+     *         value is reported by picocli as a usage error)
+     */
+    static String logLevel(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String v = args[i].startsWith("--log-level=") ? args[i].substring("--log-level=".length())
+                    : args[i].equals("--log-level") && i + 1 < args.length ? args[i + 1] : null;
+            if (v != null) {
+                for (CommonOptions.LogLevel l : CommonOptions.LogLevel.values()) {
+                    if (l.name().equals(v)) {
+                        return v;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The options every {@code backupkit} command accepts: {@code --json}, {@code --quiet}, {@code --debug},
- * {@code --help}.
+ * {@code --log-level}, {@code --help}.
  *
  * <pre>{@code
  * @Mixin CommonOptions common;
@@ -20,6 +20,14 @@ final class CommonOptions {
 
     @Option(names = "--debug", description = "Print stack traces with errors; as a program, also log at debug level.")
     boolean debug;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "What the run logs on standard error: off, error, warn (default), info, debug or trace. "
+                    + "The run's own log file always holds every step.")
+    LogLevel logLevel;
+
+    /** The console log levels. */
+    enum LogLevel { off, error, warn, info, debug, trace }
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;

@@ -105,4 +105,15 @@ class BackupKitCliTest {
         assertThat(run.errLines().get(0)).startsWith("backupkit: error: ");
         assertThat(run.err()).contains("io.backupkit.BackupException").contains("\tat ");
     }
+
+    @Test
+    void shouldReadTheConsoleLogLevelBeforeAnyLoggerExistsAndRejectABadOne() {
+        assertThat(BackupKitCli.logLevel(new String[] {"backup", "--log-level", "info"})).isEqualTo("info");
+        assertThat(BackupKitCli.logLevel(new String[] {"backup", "--log-level=debug"})).isEqualTo("debug");
+        assertThat(BackupKitCli.logLevel(new String[] {"backup", "--log-level", "loud"})).isNull();
+        assertThat(BackupKitCli.logLevel(new String[] {"backup"})).isNull();
+        CliRun bad = CliRun.of("list", "--dest", "/nonexistent", "--log-level", "loud");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--log-level").contains("loud");
+    }
 }
