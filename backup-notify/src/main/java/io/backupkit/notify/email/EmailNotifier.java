@@ -294,6 +294,7 @@ public final class EmailNotifier implements Notifier {
                 attached.setDataHandler(new DataHandler(new ByteArrayDataSource(log.content(), log.contentType())));
                 attached.setFileName(log.fileName());
                 attached.setDisposition(Part.ATTACHMENT);
+                attached.setHeader("Content-Transfer-Encoding", "base64"); // byte for byte, line ends included
                 mixed.addBodyPart(attached);
                 m.setContent(mixed);
             } else {

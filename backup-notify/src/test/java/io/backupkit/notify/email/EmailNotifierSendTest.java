@@ -125,6 +125,30 @@ class EmailNotifierSendTest {
     }
 
     @Test
+    void shouldRefuseACertificateIssuedForAnotherName() throws Exception {
+        InetAddress other = InetAddress.getByName("127.0.0.2"); // loopback, but not in the certificate
+        StartTlsFront front;
+        try {
+            front = new StartTlsFront(smtpPort(), other);
+        } catch (java.net.BindException e) {
+            org.junit.jupiter.api.Assumptions.abort("cannot listen on 127.0.0.2 here: " + e.getMessage());
+            return;
+        }
+        try (front) {
+            EmailNotifier n = Notifiers.email().host("127.0.0.2").port(front.port()).from(USER).to(USER)
+                    .trustedCertificates(TestTls.certificate())
+                    .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5)).build();
+
+            EmailException e = catchThrowableOfType(EmailException.class,
+                    () -> n.send(new Notification(Reports.succeeded(), null)));
+
+            assertThat(e.stage()).isEqualTo(EmailException.Stage.TLS);
+            assertThat(e.getMessage()).contains("127.0.0.2:" + front.port());
+        }
+        assertThat(MAIL.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void shouldSendOverSsl() throws Exception {
         EmailNotifier n = Notifiers.email().host("localhost").port(MAIL.getSmtps().getPort()).security(Security.SSL)
                 .trustedCertificates(TestTls.certificate())

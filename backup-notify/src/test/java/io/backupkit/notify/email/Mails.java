@@ -17,11 +17,11 @@ final class Mails {
     }
 
     static String text(MimeMessage m) throws Exception {
-        return (String) alternative(m).getBodyPart(0).getContent();
+        return ((String) alternative(m).getBodyPart(0).getContent()).replace("\r\n", "\n");
     }
 
     static String html(MimeMessage m) throws Exception {
-        return (String) alternative(m).getBodyPart(1).getContent();
+        return ((String) alternative(m).getBodyPart(1).getContent()).replace("\r\n", "\n");
     }
 
     static Multipart alternative(MimeMessage m) throws Exception {

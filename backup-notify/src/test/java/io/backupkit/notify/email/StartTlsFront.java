@@ -25,9 +25,13 @@ final class StartTlsFront implements AutoCloseable {
     private final SSLContext tls;
 
     StartTlsFront(int backendPort) throws Exception {
+        this(backendPort, InetAddress.getLoopbackAddress());
+    }
+
+    StartTlsFront(int backendPort, InetAddress bind) throws Exception {
         this.backendPort = backendPort;
         this.tls = TestTls.serverContext();
-        this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(0, 10, bind);
         Thread acceptor = new Thread(this::accept, "starttls-front");
         acceptor.setDaemon(true);
         acceptor.start();
