@@ -197,6 +197,37 @@ class EmailNotifierSendTest {
     }
 
     @Test
+    void shouldNameTheRefusedRecipient() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(
+                c -> c.contains("<NOBODY@EXAMPLE.COM>") ? "550 5.1.1 <nobody@example.com>: no such user" : null)) {
+            EmailNotifier n = Notifiers.email().host("127.0.0.1").port(server.port()).security(Security.NONE)
+                    .from(USER).to("nobody@example.com").readTimeout(Duration.ofSeconds(5)).build();
+
+            EmailException e = catchThrowableOfType(EmailException.class,
+                    () -> n.send(new Notification(Reports.succeeded(), null)));
+
+            assertThat(e.stage()).isEqualTo(EmailException.Stage.RECIPIENT);
+            assertThat(e.getMessage()).contains("127.0.0.1:" + server.port(), "recipient refused",
+                    "nobody@example.com", "550 5.1.1");
+        }
+    }
+
+    @Test
+    void shouldNameTheRefusedSender() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(
+                c -> c.startsWith("MAIL FROM") ? "553 5.7.1 sender not allowed" : null)) {
+            EmailNotifier n = Notifiers.email().host("127.0.0.1").port(server.port()).security(Security.NONE)
+                    .from(USER).to("me@example.com").readTimeout(Duration.ofSeconds(5)).build();
+
+            EmailException e = catchThrowableOfType(EmailException.class,
+                    () -> n.send(new Notification(Reports.succeeded(), null)));
+
+            assertThat(e.stage()).isEqualTo(EmailException.Stage.SENDER);
+            assertThat(e.getMessage()).contains("the sender " + USER + " was refused", "553 5.7.1");
+        }
+    }
+
+    @Test
     void shouldNameTheVariableWhenThePasswordIsMissingAtSendTime() {
         String variable = "BACKUPKIT_TEST_UNSET_" + Long.toHexString(System.nanoTime());
         EmailNotifier n = plain().username(USER).password(Secret.fromEnv(variable)).build();
