@@ -274,8 +274,9 @@ public final class EmailNotifier implements Notifier {
             MimeMessage m = new MimeMessage(session);
             m.setFrom(from);
             m.setRecipients(Message.RecipientType.TO, to.toArray(new InternetAddress[0]));
-            m.setSubject(subjectPrefix.isEmpty() ? report.summary() : subjectPrefix + " " + report.summary(),
-                    "UTF-8");
+            // an error message may span lines; a subject must not
+            String summary = report.summary().replaceAll("[\\r\\n\\t]+", " ").strip();
+            m.setSubject(subjectPrefix.isEmpty() ? summary : subjectPrefix + " " + summary, "UTF-8");
             m.setSentDate(new Date());
             m.setHeader("X-Mailer", "BackupKit");
             MimeMultipart alternative = new MimeMultipart("alternative");

@@ -87,6 +87,19 @@ class EmailContentTest {
     }
 
     @Test
+    void shouldKeepTheSubjectOnOneLineWhenAnErrorSpansLines() throws Exception {
+        RunReport r = Reports.failedEarly();
+        RunReport multiLine = new RunReport(r.operation(), r.outcome(), null, r.started(), r.finished(), 0, 0, 0, 0,
+                List.of(), List.of("cannot read /data\r\nBcc: evil@example.com"), null, r.host(), null, null, false);
+
+        MimeMessage m = send(multiLine, null);
+
+        assertThat(m.getSubject()).endsWith("FAILED: cannot read /data Bcc: evil@example.com");
+        assertThat(m.getHeader("Bcc")).isNull();
+        assertThat(m.getAllRecipients()).extracting(Object::toString).containsExactly("me@example.com");
+    }
+
+    @Test
     void shouldUseTheSubjectPrefixGiven() throws Exception {
         Notifiers.email().host("localhost").port(MAIL.getSmtp().getPort()).security(Security.NONE)
                 .from("plex@nas.lan").to("me@example.com").subjectPrefix("[plex]").build()
