@@ -91,6 +91,9 @@ final class BackupOptions {
     @Mixin
     ServiceOptions services = new ServiceOptions();
 
+    @Mixin
+    NotifyOptions notify = new NotifyOptions();
+
     @Option(names = "--dry-run", description = "Only report what would be written; write and delete nothing.")
     boolean dryRun;
 
@@ -139,6 +142,7 @@ final class BackupOptions {
         }
         b.noRestart(noRestart).requireRunning(requireRunning).spaceCheck(!noSpaceCheck);
         services.apply(b, spec);
+        notify.apply(b, spec);
         if (retention != null) {
             b.retention(retention);
         }

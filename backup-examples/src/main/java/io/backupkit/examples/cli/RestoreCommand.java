@@ -76,6 +76,9 @@ final class RestoreCommand extends CliCommand {
     @Mixin
     ServiceOptions services = new ServiceOptions();
 
+    @Mixin
+    NotifyOptions notify = new NotifyOptions();
+
     @Override
     public Integer call() {
         if (target == null && source == null) {
@@ -117,6 +120,7 @@ final class RestoreCommand extends CliCommand {
                             : exactVersion ? VersionCheck.EXACT : VersionCheck.NOT_NEWER)
                     .restartAfterFailedRestore(restartAfterFailure);
             services.apply(builder, spec);
+            notify.apply(builder, spec);
             if (source != null) {
                 builder.source(source);
             }
