@@ -906,7 +906,9 @@ public final class BackupEngine {
         Path written = st == null ? archiveTmp : st.file(name + "." + ext);
         Recorder recorder = new Recorder(unit, previousFolder(unit, archiver), written);
         try {
-            Files.deleteIfExists(written);
+            if (!ext.isEmpty()) {
+                Files.deleteIfExists(written); // a folder copy stays: this run brings it up to date
+            }
             archiver.write(new ArchiveWriteRequest(unit.name(), plan.source(), written, unit.entries(),
                     unit.special() ? Map.of() : effectiveOptions(), recorder));
         } catch (IOException | RuntimeException e) {

@@ -38,7 +38,8 @@ class MirrorArchiverTest {
     private BackupPlan.Builder plan() throws IOException {
         source = TestTrees.plexLike(tmp.resolve("source"));
         dest = tmp.resolve("dest");
-        return BackupPlan.builder().source(source).destination(dest).archiver("mirror");
+        // no unit retries: a crashing copy stands for a killed run here
+        return BackupPlan.builder().source(source).destination(dest).archiver("mirror").retries(0);
     }
 
     @Test
@@ -135,6 +136,55 @@ class MirrorArchiverTest {
         public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
             mirror.read(archive, options, visitor);
         }
+    }
+
+    @Test
+    void shouldBringAFailedFolderCopyUpToDateWhenTheUnitIsRetried() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        Archiver failsOnce = new Archiver() {
+            private final CrashingMirror crashing = new CrashingMirror(1);
+            private final MirrorArchiver mirror = new MirrorArchiver();
+
+            @Override
+            public String id() {
+                return "mirror";
+            }
+
+            @Override
+            public String extension() {
+                return "";
+            }
+
+            @Override
+            public Map<String, String> defaultOptions() {
+                return mirror.defaultOptions();
+            }
+
+            @Override
+            public void write(ArchiveWriteRequest request) throws IOException {
+                if (request.unit().isEmpty() && attempts.incrementAndGet() == 1) {
+                    crashing.write(request);
+                } else {
+                    mirror.write(request);
+                }
+            }
+
+            @Override
+            public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
+                mirror.read(archive, options, visitor);
+            }
+        };
+        BackupPlan p = plan().workers(1).retries(1).retryWait(java.time.Duration.ZERO).archiver(failsOnce).build();
+
+        BackupResult r = p.backup();
+
+        assertThat(attempts).hasValue(2);
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("failed (attempt 1 of 2)")
+                .contains("power cut"));
+        BackupPlan reader = BackupPlan.builder().destination(dest).build();
+        assertThat(reader.verify(r.snapshotId()).ok()).isTrue();
+        reader.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
     }
 
     @Test
