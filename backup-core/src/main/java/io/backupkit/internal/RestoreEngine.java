@@ -105,7 +105,9 @@ public final class RestoreEngine {
         } catch (RuntimeException e) {
             String id = request.archive().map(a -> a.getFileName().toString())
                     .orElse(request.snapshotId().orElse(null));
-            notifyFailure(request, start, id, e, request.dryRun() ? null : spillLog(request, start, id));
+            // a refused or failed restore leaves the destination as it was, unless a notice wants its log
+            notifyFailure(request, start, id, e, request.dryRun() || plan.notifiers().isEmpty() ? null
+                    : spillLog(request, start, id));
             throw e;
         }
     }
