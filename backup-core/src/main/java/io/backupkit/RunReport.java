@@ -24,7 +24,7 @@ import java.util.List;
  * @param finished when the run ended
  * @param files files backed up, restored or verified
  * @param bytes bytes of file content backed up, restored or verified
- * @param units units in the snapshot
+ * @param units units in the snapshot; for a prune, the snapshots removed
  * @param unitsReused units reused unchanged from an earlier snapshot (or kept from an interrupted run)
  * @param warnings warnings of the run
  * @param errors why the run failed (the failure's message, then its causes); empty on success

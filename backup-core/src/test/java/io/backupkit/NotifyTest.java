@@ -155,6 +155,21 @@ class NotifyTest {
     }
 
     @Test
+    void shouldReportAPrune() throws Exception {
+        Recorder recorder = new Recorder();
+        BackupPlan plan = plan().build();
+        plan.backup();
+        plan.backup();
+        plan.toBuilder().retention(RetentionPolicies.keepLast(1)).notify(recorder).build().prune();
+
+        assertThat(recorder.sent).singleElement().satisfies(n -> {
+            assertThat(n.report().operation()).isEqualTo(Operation.PRUNE);
+            assertThat(n.report().success()).isTrue();
+            assertThat(n.report().units()).as("snapshots removed").isEqualTo(1);
+        });
+    }
+
+    @Test
     void shouldWriteAnErrorOnlyLogBesideTheRunLogWhenSomethingWentWrong() throws Exception {
         BackupPlan.Builder b = plan();
         Path source = tmp.resolve("source");

@@ -59,9 +59,37 @@ public final class RetentionEngine {
      * @throws BackupException if the destination does not exist
      */
     public RetentionReport prune() {
-        if (plan.dryRun()) {
-            return preview();
+        Instant start = Instant.now();
+        try {
+            RetentionReport r = plan.dryRun() ? preview() : removeNow();
+            if (plan.notifiers().isEmpty()) {
+                return r;
+            }
+            List<String> failed = Notify.after(plan, report(start, io.backupkit.RunReport.Outcome.SUCCEEDED,
+                    r.warnings(), List.of(), r.removed().size()));
+            if (failed.isEmpty()) {
+                return r;
+            }
+            List<String> warnings = new ArrayList<>(r.warnings());
+            warnings.addAll(failed);
+            return new RetentionReport(r.policy(), r.now(), r.kept(), r.removed(), warnings, r.dryRun());
+        } catch (RuntimeException e) {
+            if (!plan.notifiers().isEmpty()) {
+                Notify.after(plan, report(start, io.backupkit.RunReport.Outcome.FAILED, List.of(), Notify.errors(e),
+                        0));
+            }
+            throw e;
         }
+    }
+
+    private io.backupkit.RunReport report(Instant start, io.backupkit.RunReport.Outcome outcome, List<String> warnings,
+                                          List<String> errors, int removed) {
+        // for a prune, units counts the snapshots removed
+        return new io.backupkit.RunReport(io.backupkit.Operation.PRUNE, outcome, null, start, Instant.now(), 0, 0,
+                removed, 0, warnings, errors, null, DestinationLock.hostName(), null, null, plan.dryRun());
+    }
+
+    private RetentionReport removeNow() {
         requireDestination();
         try (DestinationLock lock = DestinationLock.acquire(plan.destination(), "prune")) {
             List<String> warnings = new ArrayList<>();

@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NotifyOptionsTest {
 
     @RegisterExtension
-    static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+    static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(com.icegreen.greenmail.configuration.GreenMailConfiguration.aConfig()
+                    .withUser("backup@nas.example.org", "backup@nas.example.org", "the-right-one"));
 
     @TempDir
     Path tmp;
@@ -94,7 +96,7 @@ class NotifyOptionsTest {
         CliRun run = CliRun.of("backup", "--source", source(), "--dest", tmp.resolve("dest").toString(),
                 "--notify-email", "ops@example.org", "--smtp-host", "127.0.0.1",
                 "--smtp-port", Integer.toString(MAIL.getSmtp().getPort()), "--smtp-security", "none",
-                "--mail-from", "backup@nas.example.org", "--attach-log", "always");
+                "--mail-from", "reports@nas.example.org", "--attach-log", "always");
 
         assertThat(run.exit()).as(run.toString()).isZero();
         MimeMessage[] received = MAIL.getReceivedMessages();
@@ -108,6 +110,33 @@ class NotifyOptionsTest {
             attached |= "backup.log".equals(parts.getBodyPart(i).getFileName());
         }
         assertThat(attached).as("backup.log attached").isTrue();
+    }
+
+    @Test
+    void shouldNeverShowTheSmtpPasswordWhenTheLoginFails() throws Exception {
+        String password = "Zq8-wrong-password-7Yx";
+        Path file = tmp.resolve("smtp-password");
+        java.nio.file.Files.writeString(file, password);
+        Path dest = tmp.resolve("dest");
+
+        CliRun run = CliRun.of("backup", "--source", source(), "--dest", dest.toString(), "--json",
+                "--notify-email", "ops@example.org", "--smtp-host", "127.0.0.1",
+                "--smtp-port", Integer.toString(MAIL.getSmtp().getPort()), "--smtp-security", "none",
+                "--smtp-user", "backup@nas.example.org", "--smtp-password-file", file.toString(),
+                "--attach-log", "always", "--debug");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Notifier email:127.0.0.1 failed");
+        assertThat(MAIL.getReceivedMessages()).isEmpty();
+        assertThat(run.out() + run.err()).doesNotContain(password);
+        try (var files = java.nio.file.Files.walk(dest)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    assertThat(java.nio.file.Files.readString(f, StandardCharsets.ISO_8859_1)).as(f.toString())
+                            .doesNotContain(password);
+                }
+            }
+        }
     }
 
     @Test
