@@ -925,7 +925,7 @@ public final class BackupEngine {
         long archiveSize;
         String archiveSha;
         if (ext.isEmpty()) {
-            Fs.fsyncTree(archiveTmp);
+            recorder.fsyncFolder(archiveTmp);
             archiveSize = recorder.copiedBytes();
             archiveSha = null;
         } else if (st != null) {
@@ -1246,6 +1246,38 @@ public final class BackupEngine {
                 state[slot] = 2;
             }
             progress(entry, size);
+        }
+
+        /**
+         * Makes a folder unit durable without walking it: fsyncs every file this run copied or kept (files
+         * hard-linked from the previous snapshot are durable already; their new names are in the folders), then
+         * every folder that holds an entry, from the unit's own entry list.
+         */
+        void fsyncFolder(Path root) throws IOException {
+            Set<Path> folders = new HashSet<>();
+            folders.add(root);
+            byte[] states;
+            synchronized (this) {
+                states = state.clone();
+            }
+            for (int i = 0; i < unit.entries().size(); i++) {
+                UnitEntry e = unit.entries().get(i);
+                Path p = root.resolve(e.path());
+                if (e.type() == EntryType.FILE && states[i] == 2) {
+                    Fs.fsync(p);
+                } else if (e.type() == EntryType.DIRECTORY) {
+                    folders.add(p);
+                }
+                for (Path parent = p.getParent(); parent != null && parent.startsWith(root)
+                        && folders.add(parent); parent = parent.getParent()) {
+                    // every folder on the way up holds a new name
+                }
+            }
+            for (Path folder : folders) {
+                if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                    Fs.fsyncDirectory(folder);
+                }
+            }
         }
 
         /** @return content bytes this run put into the unit's folder (files linked from a snapshot excluded) */
