@@ -226,6 +226,8 @@ public final class Databases {
             } catch (IOException | RuntimeException e) {
                 throw new RestoreException("Restored database '" + f.path() + "' is damaged (" + e.getMessage()
                         + "); nothing was restored, the target is untouched", f.path());
+            } finally {
+                removeCompanions(root, f.path(), c); // a provider's own connection may leave -shm or -wal behind
             }
             log.info("Database '{}' checked with '{}'", f.path(), c.id());
         }
@@ -258,6 +260,18 @@ public final class Databases {
                     log.warn("Could not remove stale '" + rel + "' beside the restored database '" + f.path()
                             + "': " + SourceScanner.describe(e) + "; remove it before the application starts");
                 }
+            }
+        }
+    }
+
+    /** Removes a database's companions from the extracted tree, which never holds them from the snapshot. */
+    private void removeCompanions(Path root, String path, DatabaseCapture c) {
+        for (String rel : companionsOf(path, List.of(c))) {
+            try {
+                Files.deleteIfExists(Fs.resolve(root, rel));
+            } catch (IOException e) {
+                throw new RestoreException("Cannot remove '" + rel + "' that checking '" + path + "' left in the "
+                        + "extracted files: " + SourceScanner.describe(e) + "; the target is untouched", rel);
             }
         }
     }
