@@ -52,6 +52,7 @@ public final class BackupPlan {
     private final List<String> excludes;
     private final List<String> special;
     private final List<String> split;
+    private final List<String> databases;
     private final int workers;
     private final RestoreLimits restoreLimits;
     private final RetentionPolicy retention;
@@ -83,6 +84,7 @@ public final class BackupPlan {
         this.excludes = List.copyOf(b.excludes);
         this.special = List.copyOf(b.special);
         this.split = List.copyOf(b.split);
+        this.databases = List.copyOf(b.databases);
         this.workers = b.workers;
         this.restoreLimits = b.restoreLimits;
         this.retention = b.retention;
@@ -126,6 +128,7 @@ public final class BackupPlan {
         b.excludes.addAll(excludes);
         b.special.addAll(special);
         b.split.addAll(split);
+        b.databases.addAll(databases);
         b.workers = workers;
         b.restoreLimits = restoreLimits;
         b.retention = retention;
@@ -330,6 +333,11 @@ public final class BackupPlan {
         return split;
     }
 
+    /** @return the globs of the files captured as live databases (see {@link Builder#database(String...)}) */
+    public List<String> databases() {
+        return databases;
+    }
+
     /**
      * @return how many units are written at once
      */
@@ -442,6 +450,7 @@ public final class BackupPlan {
         return "BackupPlan[source=" + source + ", destination=" + destination + ", archiver=" + archiver.id()
                 + (archiverOptions.isEmpty() ? "" : " " + archiverOptions)
                 + ", excludes=" + excludes + ", special=" + special + (split.isEmpty() ? "" : ", split=" + split)
+                + (databases.isEmpty() ? "" : ", databases=" + databases)
                 + ", workers=" + workers + ", retention=" + retention
                 + (services.isEmpty() ? "" : ", services=" + services.stream().map(ServiceController::id).toList())
                 + (staging == null ? "" : ", staging=" + staging)
@@ -487,6 +496,7 @@ public final class BackupPlan {
         private final List<String> excludes = new ArrayList<>();
         private final List<String> special = new ArrayList<>();
         private final List<String> split = new ArrayList<>();
+        private final List<String> databases = new ArrayList<>();
         private int workers = DEFAULT_WORKERS;
         private RestoreLimits restoreLimits = RestoreLimits.defaults();
         private RetentionPolicy retention = RetentionPolicies.keepAll();
@@ -612,6 +622,41 @@ public final class BackupPlan {
                 try {
                     Glob.compile(g);
                     excludes.add(g);
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidPlanException(problems);
+            }
+            return this;
+        }
+
+        /**
+         * Marks database files that the application may hold open: globs on source-relative paths, the same syntax
+         * as {@link #exclude(String...)} (e.g. {@code "Plug-in Support/Databases/*.db"}, {@code "data/*.db"}). Each
+         * matching file is captured through a {@link io.backupkit.spi.DatabaseCapture} provider (SQLite comes with
+         * {@code io.backupkit:backup-sqlite}) into a consistent temporary copy, which is what the snapshot holds
+         * under the file's own path; the database's {@code -wal}, {@code -shm} and {@code -journal} companions are
+         * left out. A captured database is never reused from an earlier snapshot on its size and modification time
+         * alone: its unit is written again on every backup. On restore each one is checked before the swap, and
+         * stale companions are removed from the target after it. A matching file that no provider recognises is
+         * backed up as a plain file, with a warning. Default: none.
+         *
+         * @param globs the patterns
+         * @return this builder
+         * @throws InvalidPlanException quoting the pattern, if one is blank, absolute or malformed; {@link #build()}
+         *         fails when no database capture provider is on the class path
+         */
+        public Builder database(String... globs) {
+            Objects.requireNonNull(globs, "globs");
+            List<String> problems = new ArrayList<>();
+            for (String g : globs) {
+                try {
+                    Glob.compile(g, "database");
+                    if (!databases.contains(g)) {
+                        databases.add(g);
+                    }
                 } catch (IllegalArgumentException e) {
                     problems.add(e.getMessage());
                 }
@@ -1069,6 +1114,10 @@ public final class BackupPlan {
                         problems.add("special folder '" + s + "' is also excluded by '" + g + "'");
                     }
                 }
+            }
+            if (!databases.isEmpty() && Providers.databaseCaptures(classLoader).isEmpty()) {
+                problems.add("database(" + String.join(", ", databases) + ") needs a database capture provider and "
+                        + "none was found; add " + Providers.SQLITE_MODULE + " to the class path");
             }
             if (staging != null && destination != null) {
                 Path st = canonical(staging);

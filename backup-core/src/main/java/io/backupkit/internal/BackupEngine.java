@@ -80,6 +80,8 @@ public final class BackupEngine {
     private final AtomicLong bytesDone = new AtomicLong();
     private final Map<String, Manifest.UnitRecord> committedUnits = new HashMap<>();
     private final Set<String> keptFromInterruptedRun = ConcurrentHashMap.newKeySet();
+    private final Databases databases;
+    private final Map<String, String> capturedDatabases = new ConcurrentHashMap<>();
     private PreviousSnapshot previous;
     private volatile Staging staging;
     private String appVersion;
@@ -93,6 +95,7 @@ public final class BackupEngine {
         this.plan = plan;
         this.store = new SnapshotStore(plan.destination());
         this.events = new Events(plan.listener());
+        this.databases = new Databases(plan.databases(), plan.classLoader());
     }
 
     /**
@@ -443,6 +446,11 @@ public final class BackupEngine {
             } else {
                 log.step("write unit '{}' ({} files, {} bytes){}", UnitNames.display(u.name()), u.files(),
                         u.bytes(), u.special() ? " as a plain copy" : "");
+                for (UnitEntry e : u.entries()) {
+                    if (e.type() == EntryType.FILE && databases.marks(e.path())) {
+                        log.step("capture database '{}' into a consistent temporary copy", e.path());
+                    }
+                }
             }
             for (UnitEntry e : u.entries()) {
                 switch (e.type()) {
@@ -481,7 +489,8 @@ public final class BackupEngine {
             excludes.add(Glob.compile(g));
         }
         excludes.add(Glob.compile(RESTORE_STAGING_PREFIX + "*"));
-        return new SourceScanner(plan.source(), excludes, plan.special(), plan.split(), log::warn).scan();
+        return databases.withoutCompanions(
+                new SourceScanner(plan.source(), excludes, plan.special(), plan.split(), log::warn).scan(), log);
     }
 
     private Path newestPartial() {
@@ -560,7 +569,8 @@ public final class BackupEngine {
     }
 
     private Manifest.PlanInfo planInfo() {
-        return new Manifest.PlanInfo(plan.excludes(), plan.special(), plan.split().isEmpty() ? null : plan.split());
+        return new Manifest.PlanInfo(plan.excludes(), plan.special(), plan.split().isEmpty() ? null : plan.split(),
+                plan.databases().isEmpty() ? null : plan.databases());
     }
 
     private BackupResult write(Instant start, Operation op, String id, Path partial, ServiceRun services,
@@ -624,7 +634,8 @@ public final class BackupEngine {
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Version.current(), id,
                 SnapshotStore.timeOf(id).toString(), Instant.now().toString(), DestinationLock.hostName(),
                 appVersion == null ? null : new Manifest.App(null, appVersion), archiverInfo(), planInfo(), records,
-                new Manifest.Totals(files, dirs, links, bytes, stored), extraFiles);
+                new Manifest.Totals(files, dirs, links, bytes, stored), extraFiles,
+                Databases.toManifest(capturedDatabases));
         log.info("Snapshot {}: {} units ({} kept), {} files, {} folders, {} links, {} bytes, {} bytes stored", id,
                 records.size(), reused, files, dirs, links, bytes, stored);
         log.close();
@@ -881,7 +892,20 @@ public final class BackupEngine {
         }
     }
 
-    private Manifest.UnitRecord writeUnit(Path partial, Unit unit) throws IOException {
+    /**
+     * Captures the unit's databases into temporary copies (in this run's staging folder when there is one), writes
+     * the unit reading the copies in their place, and deletes the copies.
+     */
+    private Manifest.UnitRecord writeUnit(Path partial, Unit walked) throws IOException {
+        Path tempParent = staging != null ? staging.folder() : Path.of(System.getProperty("java.io.tmpdir"));
+        try (Databases.Captured captured = databases.capture(walked, plan.source(), tempParent, log)) {
+            Manifest.UnitRecord record = writeUnit(partial, captured.unit(), captured.copies());
+            capturedDatabases.putAll(captured.providers());
+            return record;
+        }
+    }
+
+    private Manifest.UnitRecord writeUnit(Path partial, Unit unit, Map<String, Path> copies) throws IOException {
         String name = unit.fileName();
         Archiver archiver = unit.special() ? FOLDER : plan.archiver();
         String ext = archiver.extension();
@@ -895,6 +919,10 @@ public final class BackupEngine {
         Fs.deleteTree(archive);
         if (!ext.isEmpty() || !Files.isDirectory(archiveTmp, LinkOption.NOFOLLOW_LINKS)) {
             Fs.deleteTree(archiveTmp); // a folder copy left by an interrupted run is brought up to date instead
+        } else {
+            for (String db : copies.keySet()) { // never kept on size and time: the live one may have a newer WAL
+                Files.deleteIfExists(Fs.resolve(archiveTmp, db));
+            }
         }
         Files.deleteIfExists(index);
         long unitFiles = unit.files();
@@ -904,7 +932,7 @@ public final class BackupEngine {
                 unit.special() ? " (special folder, plain copy)" : "");
         Staging st = ext.isEmpty() ? null : staging; // folder units are copied straight to the destination
         Path written = st == null ? archiveTmp : st.file(name + "." + ext);
-        Recorder recorder = new Recorder(unit, previousFolder(unit, archiver), written);
+        Recorder recorder = new Recorder(unit, previousFolder(unit, archiver), written, copies);
         try {
             if (!ext.isEmpty()) {
                 Files.deleteIfExists(written); // a folder copy stays: this run brings it up to date
@@ -988,7 +1016,7 @@ public final class BackupEngine {
         }
     }
 
-    private static boolean sameEntries(Path index, Unit unit) throws IOException {
+    private boolean sameEntries(Path index, Unit unit) throws IOException {
         Map<String, IndexEntry> listed = new HashMap<>();
         try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
             String line;
@@ -1007,7 +1035,7 @@ public final class BackupEngine {
     /**
      * @return {@code true} when the index lists exactly the unit's entries, each with the same metadata
      */
-    private static boolean sameEntries(Map<String, IndexEntry> listed, Unit unit) {
+    private boolean sameEntries(Map<String, IndexEntry> listed, Unit unit) {
         if (listed.size() != unit.entries().size()) {
             return false;
         }
@@ -1021,10 +1049,12 @@ public final class BackupEngine {
 
     /**
      * @return {@code true} when the index entry records the walked entry unchanged: type, mode, mtime, and the size
-     *         of a file or the target of a link
+     *         of a file or the target of a link. A file marked as a database never counts as unchanged: its
+     *         write-ahead log may hold newer data while the file's own size and time stay the same
      */
-    private static boolean matches(UnitEntry e, IndexEntry ie) {
+    private boolean matches(UnitEntry e, IndexEntry ie) {
         return ie != null && e.type() == ie.type() && e.mode() == ie.mode()
+                && (e.type() != EntryType.FILE || !databases.marks(e.path()))
                 && e.mtime().toInstant().toString().equals(ie.mtime())
                 && (e.type() != EntryType.FILE || (e.size() == ie.size() && ie.sha256() != null))
                 && (e.type() != EntryType.SYMLINK || e.linkTarget().equals(ie.target()));
@@ -1157,6 +1187,7 @@ public final class BackupEngine {
         private final Unit unit;
         private final PreviousFolder previousFolder;
         private final Path archiveRoot;
+        private final Map<String, Path> copies; // captured databases: read instead of the live files
         private final Map<String, Integer> slots = new HashMap<>();
         private final String[] hashes;
         private final long[] sizes;
@@ -1166,8 +1197,9 @@ public final class BackupEngine {
         private long links;
         private long bytes;
 
-        Recorder(Unit unit, PreviousFolder previousFolder, Path archiveRoot) {
+        Recorder(Unit unit, PreviousFolder previousFolder, Path archiveRoot, Map<String, Path> copies) {
             this.unit = unit;
+            this.copies = copies;
             this.previousFolder = previousFolder;
             this.archiveRoot = archiveRoot;
             List<UnitEntry> entries = unit.entries();
@@ -1308,7 +1340,8 @@ public final class BackupEngine {
         public InputStream open(UnitEntry entry, boolean exact) throws IOException {
             int slot = slot(entry);
             claim(slot, entry);
-            Path file = plan.source().resolve(entry.path());
+            Path copy = copies.get(entry.path());
+            Path file = copy != null ? copy : plan.source().resolve(entry.path());
             InputStream in;
             try {
                 in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);

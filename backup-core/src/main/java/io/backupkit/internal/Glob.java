@@ -38,15 +38,25 @@ public final class Glob {
      * @throws IllegalArgumentException naming the pattern, if it is blank, absolute, uses {@code \} or is malformed
      */
     public static Glob compile(String pattern) {
+        return compile(pattern, "exclude");
+    }
+
+    /**
+     * @param pattern the glob
+     * @param what what the pattern is for, named in messages ({@code "exclude"}, {@code "database"})
+     * @return the compiled glob
+     * @throws IllegalArgumentException naming the pattern, if it is blank, absolute, uses {@code \} or is malformed
+     */
+    public static Glob compile(String pattern, String what) {
         if (pattern == null || pattern.isBlank()) {
-            throw new IllegalArgumentException("exclude pattern must not be blank, was '" + pattern + "'");
+            throw new IllegalArgumentException(what + " pattern must not be blank, was '" + pattern + "'");
         }
         if (pattern.startsWith("/")) {
-            throw new IllegalArgumentException("exclude pattern '" + pattern
+            throw new IllegalArgumentException(what + " pattern '" + pattern
                     + "' must be relative to the source (no leading '/')");
         }
         if (pattern.indexOf('\\') >= 0) {
-            throw new IllegalArgumentException("exclude pattern '" + pattern + "' must use '/' as separator, not '\\'");
+            throw new IllegalArgumentException(what + " pattern '" + pattern + "' must use '/' as separator, not '\\'");
         }
         String p = pattern.endsWith("/") && !pattern.endsWith("**/") ? pattern.substring(0, pattern.length() - 1)
                 : pattern;
@@ -79,7 +89,7 @@ public final class Glob {
                 case '[' -> {
                     int end = p.indexOf(']', i + 2);
                     if (end < 0) {
-                        throw new IllegalArgumentException("exclude pattern '" + pattern + "' has an unclosed '['");
+                        throw new IllegalArgumentException(what + " pattern '" + pattern + "' has an unclosed '['");
                     }
                     String cls = p.substring(i + 1, end);
                     re.append('[');
@@ -96,7 +106,7 @@ public final class Glob {
                 }
                 case '}' -> {
                     if (braces == 0) {
-                        throw new IllegalArgumentException("exclude pattern '" + pattern + "' has an unopened '}'");
+                        throw new IllegalArgumentException(what + " pattern '" + pattern + "' has an unopened '}'");
                     }
                     braces--;
                     re.append(')');
@@ -111,12 +121,12 @@ public final class Glob {
             }
         }
         if (braces != 0) {
-            throw new IllegalArgumentException("exclude pattern '" + pattern + "' has an unclosed '{'");
+            throw new IllegalArgumentException(what + " pattern '" + pattern + "' has an unclosed '{'");
         }
         try {
             return new Glob(pattern, Pattern.compile(re.toString()));
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("exclude pattern '" + pattern + "' is malformed: " + e.getDescription(),
+            throw new IllegalArgumentException(what + " pattern '" + pattern + "' is malformed: " + e.getDescription(),
                     e);
         }
     }

@@ -25,11 +25,13 @@ import java.util.Map;
  * @param totals sums over the units
  * @param extras files that {@code beforeBackup} hooks stored in the snapshot's {@code extras/} folder; {@code null}
  *        (absent) when none
+ * @param databases the files captured as live databases, sorted by path; {@code null} (absent) when none, as in
+ *        manifests written before database capture existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(int formatVersion, String engineVersion, String id, String created, String finished,
                        String host, App app, ArchiverInfo archiver, PlanInfo plan, List<UnitRecord> units,
-                       Totals totals, List<ExtraFile> extras) {
+                       Totals totals, List<ExtraFile> extras, List<DatabaseFile> databases) {
 
     /** Folder of a snapshot holding the hooks' extra files. */
     public static final String EXTRAS = "extras";
@@ -57,9 +59,21 @@ public record Manifest(int formatVersion, String engineVersion, String id, Strin
      * @param excludes the exclude globs in force
      * @param special the special folders, copied as plain files
      * @param split the folders split one level deeper into units; {@code null} (absent) when none
+     * @param databases the globs of the files captured as live databases; {@code null} (absent) when none
      */
     public record PlanInfo(List<String> excludes, List<String> special,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> split) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> split,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> databases) {
+    }
+
+    /**
+     * A file captured through a {@link io.backupkit.spi.DatabaseCapture} provider: its content in the snapshot is
+     * the provider's consistent copy, checked with the same provider on restore.
+     *
+     * @param path the source-relative path
+     * @param capture the provider's id, e.g. {@code sqlite}
+     */
+    public record DatabaseFile(String path, String capture) {
     }
 
     /**

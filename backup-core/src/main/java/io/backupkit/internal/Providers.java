@@ -2,6 +2,7 @@ package io.backupkit.internal;
 
 import io.backupkit.UnknownProviderException;
 import io.backupkit.spi.Archiver;
+import io.backupkit.spi.DatabaseCapture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,35 @@ public final class Providers {
     public static Archiver archiver(String id, ClassLoader loader) {
         return find(Archiver.class, loader, id, Archiver::id,
                 "archivers 7z, tar.gz, tar.xz, tar.zst and mirror come with io.backupkit:backup-archivers");
+    }
+
+    /** The module that brings the SQLite {@link DatabaseCapture}. */
+    public static final String SQLITE_MODULE = "io.backupkit:backup-sqlite";
+
+    /**
+     * @param loader where to look
+     * @return every database capture provider that loaded, in discovery order
+     */
+    public static List<DatabaseCapture> databaseCaptures(ClassLoader loader) {
+        return List.copyOf(load(DatabaseCapture.class, loader));
+    }
+
+    /**
+     * @param captures the providers
+     * @param file a live or restored file marked as a database
+     * @return the first provider that accepts the file, or {@code null}
+     */
+    public static DatabaseCapture captureFor(List<DatabaseCapture> captures, java.nio.file.Path file) {
+        for (DatabaseCapture c : captures) {
+            try {
+                if (c.accepts(file)) {
+                    return c;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Database capture '{}' failed to look at {}: {}", c.id(), file, e.toString());
+            }
+        }
+        return null;
     }
 
     /**

@@ -536,6 +536,7 @@ public final class RestoreEngine {
             throw e;
         }
         ExtractSink sink = new ExtractSink(fresh);
+        Databases databases = Databases.forRestore(manifest, plan.classLoader());
         long filesTotal = manifest.totals() == null ? 0 : manifest.totals().files();
         long bytesTotal = manifest.totals() == null ? 0 : manifest.totals().bytes();
         AtomicLong files = new AtomicLong();
@@ -552,6 +553,7 @@ public final class RestoreEngine {
             }
             failIfProblems(id, problems, reader, start);
             sink.finish();
+            databases.check(fresh, Databases.of(manifest), log);
         } catch (RuntimeException | IOException e) {
             Fs.deleteTree(work);
             throw e;
@@ -562,6 +564,7 @@ public final class RestoreEngine {
         }
         stopForSwap(services, work);
         long kept = swap(target, work, fresh, excludes);
+        databases.removeStaleCompanions(target, Databases.of(manifest), log);
         afterHooks(ctx);
         services.startAll();
         try {

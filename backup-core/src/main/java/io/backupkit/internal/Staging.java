@@ -110,6 +110,13 @@ final class Staging implements AutoCloseable {
     }
 
     /**
+     * @return this run's folder, removed when the run ends or by the next run after a kill
+     */
+    Path folder() {
+        return dir;
+    }
+
+    /**
      * @param name a file name, unique within the run
      * @return where to write it in this run's folder
      */

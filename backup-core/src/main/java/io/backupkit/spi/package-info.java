@@ -1,5 +1,6 @@
 /**
- * The service-provider interfaces: what archivers, service controllers, retention policies and notifiers implement.
+ * The service-provider interfaces: what archivers, service controllers, retention policies, notifiers and
+ * database captures ({@link io.backupkit.spi.DatabaseCapture}) implement.
  * Providers are {@code public final} classes with a public no-argument constructor listed in
  * {@code META-INF/services/<interface name>}; BackupKit finds them with {@link java.util.ServiceLoader} through its own
  * class loader (or the one given to {@code BackupPlan.Builder.classLoader}). An instance passed to the builder wins

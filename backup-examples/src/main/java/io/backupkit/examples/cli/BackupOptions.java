@@ -55,6 +55,11 @@ final class BackupOptions {
                     + "e.g. \"Metadata\". Repeatable.")
     List<String> split = new ArrayList<>();
 
+    @Option(names = "--database", paramLabel = "GLOB",
+            description = "Source-relative glob of live SQLite databases, captured consistently (online backup) "
+                    + "instead of copied raw, e.g. \"Plug-in Support/Databases/*.db\". Repeatable.")
+    List<String> databases = new ArrayList<>();
+
     @Option(names = "--workers", paramLabel = "N",
             description = "Units written at once (1-64; default: one per core, at most 4).")
     Integer workers;
@@ -110,6 +115,7 @@ final class BackupOptions {
                 .exclude(excludes.toArray(String[]::new))
                 .special(special.toArray(String[]::new))
                 .split(split.toArray(String[]::new))
+                .database(databases.toArray(String[]::new))
                 .dryRun(dryRun)
                 .listener(listener);
         if (archiver != null) {

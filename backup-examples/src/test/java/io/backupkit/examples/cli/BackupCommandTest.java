@@ -261,4 +261,25 @@ class BackupCommandTest {
         assertThat(workers.exit()).isEqualTo(1);
         assertThat(workers.err()).contains("workers must be between 1 and 64, was 0");
     }
+
+    @Test
+    void shouldCaptureDatabasesMarkedWithTheDatabaseOption() throws Exception {
+        Path source = source();
+        Path db = Files.createDirectories(source.resolve("Plug-in Support/Databases")).resolve("library.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("CREATE TABLE t(v TEXT)");
+            st.execute("INSERT INTO t VALUES ('kept')");
+            String id = Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest(),
+                    "--database", "Plug-in Support/Databases/*.db"));
+
+            JsonNode m = new ObjectMapper().readTree(tmp.resolve("backups").resolve(id).resolve("manifest.json")
+                    .toFile());
+            assertThat(m.get("databases").toString())
+                    .isEqualTo("[{\"path\":\"Plug-in Support/Databases/library.db\",\"capture\":\"sqlite\"}]");
+            assertThat(Files.readString(tmp.resolve("backups").resolve(id).resolve("index/Plug-in Support.jsonl")))
+                    .contains("library.db\"").doesNotContain("library.db-wal");
+        }
+    }
 }
