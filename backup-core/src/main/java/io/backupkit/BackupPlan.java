@@ -523,6 +523,28 @@ public final class BackupPlan {
         }
 
         /**
+         * Applies a profile: a set of settings (an application's data folder, exclusions, services, ...) made by
+         * calling this builder's methods. Settings made after it win: single values such as the source or the
+         * archiver are replaced, lists such as excludes, special and split folders and services are added to (so
+         * apply a profile first and add to it). Applying the same profile twice adds its lists twice.
+         *
+         * <pre>{@code
+         * BackupPlan.builder().apply(AppProfiles.plex()).destination("/mnt/nas/backups/plex").build();
+         * }</pre>
+         *
+         * @param profile the profile
+         * @return this builder
+         * @throws InvalidPlanException if {@code profile} is null, or what the profile's settings throw
+         */
+        public Builder apply(PlanProfile profile) {
+            if (profile == null) {
+                throw new InvalidPlanException(List.of("profile must not be null"));
+            }
+            profile.applyTo(this);
+            return this;
+        }
+
+        /**
          * @param source the application's data folder to back up; also the default restore target. Required to back
          *        up or resume; a plan without one can still list, verify and restore into an explicit target
          * @return this builder

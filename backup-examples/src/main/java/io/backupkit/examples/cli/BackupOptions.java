@@ -29,12 +29,17 @@ final class BackupOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--source", required = true, paramLabel = "DIR", description = "The data folder to back up.")
+    @Option(names = "--source", paramLabel = "DIR",
+            description = "The data folder to back up (required unless --profile finds it or --config sets it).")
     Path source;
 
-    @Option(names = "--dest", required = true, paramLabel = "DIR",
-            description = "The folder that holds the snapshots, one subfolder each; created when missing.")
+    @Option(names = "--dest", paramLabel = "DIR",
+            description = "The folder that holds the snapshots, one subfolder each; created when missing "
+                    + "(required unless --config sets it).")
     Path dest;
+
+    @Mixin
+    ProfileOptions profile = new ProfileOptions();
 
     @Option(names = "--archiver", paramLabel = "ID",
             description = "Archiver id (default: zip); an unknown id fails listing the ids available.")
@@ -109,15 +114,29 @@ final class BackupOptions {
      * @throws io.backupkit.InvalidPlanException listing every problem of the plan
      */
     BackupPlan plan(ProgressListener listener, RetentionPolicy retention) {
-        BackupPlan.Builder b = BackupPlan.builder()
-                .source(source)
-                .destination(dest)
-                .exclude(excludes.toArray(String[]::new))
+        BackupPlan.Builder b = BackupPlan.builder();
+        ProfileOptions.Applied applied = profile.apply(b, spec, services.given(), retention != null);
+        if (source == null && !applied.source()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--source is required unless --profile finds the app's data folder or --config sets source");
+        }
+        if (dest == null && !applied.destination()) {
+            throw new ParameterException(spec.commandLine(), "--dest is required unless --config sets destination");
+        }
+        if (source != null) {
+            b.source(source);
+        }
+        if (dest != null) {
+            b.destination(dest);
+        }
+        b.exclude(excludes.toArray(String[]::new))
                 .special(special.toArray(String[]::new))
                 .split(split.toArray(String[]::new))
                 .database(databases.toArray(String[]::new))
-                .dryRun(dryRun)
                 .listener(listener);
+        if (dryRun) {
+            b.dryRun(true);
+        }
         if (archiver != null) {
             b.archiver(archiver);
         }
@@ -146,7 +165,16 @@ final class BackupOptions {
         if (staging != null) {
             b.staging(staging);
         }
-        b.noRestart(noRestart).requireRunning(requireRunning).spaceCheck(!noSpaceCheck);
+        // flags only switch on: a file's true stays when the flag is not given
+        if (noRestart) {
+            b.noRestart(true);
+        }
+        if (requireRunning) {
+            b.requireRunning(true);
+        }
+        if (noSpaceCheck) {
+            b.spaceCheck(false);
+        }
         services.apply(b, spec);
         notify.apply(b, spec);
         if (retention != null) {

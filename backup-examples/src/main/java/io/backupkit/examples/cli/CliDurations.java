@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * Duration d = CliDurations.parse("--retry-wait", "10s");
  * }</pre>
  */
-final class CliDurations {
+public final class CliDurations {
 
     private static final Pattern PART = Pattern.compile("(\\d{1,12})(ms|s|m|h|d|w)");
     private static final Pattern WHOLE = Pattern.compile("(\\d{1,12}(ms|s|m|h|d|w))+");
@@ -29,7 +29,7 @@ final class CliDurations {
      * @return the duration
      * @throws IllegalArgumentException naming the option and the value when it is not a duration
      */
-    static Duration parse(String option, String text) {
+    public static Duration parse(String option, String text) {
         String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         if (WHOLE.matcher(t).matches()) {
             Duration d = Duration.ZERO;

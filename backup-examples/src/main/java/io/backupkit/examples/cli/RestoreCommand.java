@@ -77,18 +77,24 @@ final class RestoreCommand extends CliCommand {
     ServiceOptions services = new ServiceOptions();
 
     @Mixin
+    ProfileOptions profile = new ProfileOptions();
+
+    @Mixin
     NotifyOptions notify = new NotifyOptions();
 
     @Override
     public Integer call() {
-        if (target == null && source == null) {
-            throw new ParameterException(spec.commandLine(),
-                    "Missing the folder to restore into: give --target DIR (or --source DIR to restore in place)");
-        }
         if (archive != null && snapshot != null) {
             throw new ParameterException(spec.commandLine(), "Give --snapshot or --archive, not both");
         }
-        if (archive == null && dest == null) {
+        // the profile and the file come first: their source is the default target, their services are stopped
+        BackupPlan.Builder builder = BackupPlan.builder();
+        ProfileOptions.Applied applied = profile.apply(builder, spec, services.given(), false);
+        if (target == null && source == null && !applied.source()) {
+            throw new ParameterException(spec.commandLine(),
+                    "Missing the folder to restore into: give --target DIR (or --source DIR to restore in place)");
+        }
+        if (archive == null && dest == null && !applied.destination()) {
             throw new ParameterException(spec.commandLine(),
                     "Missing the backups to restore from: give --dest DIR (or --archive FILE)");
         }
@@ -98,8 +104,10 @@ final class RestoreCommand extends CliCommand {
         Path into = target != null ? target : source;
         RestoreRequest request = (archive != null ? RestoreRequest.fromArchive(archive)
                 : snapshot == null ? RestoreRequest.latest() : RestoreRequest.of(snapshot))
-                .target(into)
                 .dryRun(dryRun);
+        if (into != null) {
+            request = request.target(into);   // else the plan's source, from the profile or the file
+        }
         RestoreLimits limits = RestoreLimits.defaults();
         if (maxBytes != null) {
             limits = limits.maxBytes(maxBytes);
@@ -111,14 +119,18 @@ final class RestoreCommand extends CliCommand {
             limits = limits.maxRatio(maxRatio);
         }
         // an archive from elsewhere has no destination: its own folder stands in, so the target cannot swallow it
-        Path from = dest != null ? dest : archive.toAbsolutePath().getParent();
+        Path from = dest != null ? dest : archive != null ? archive.toAbsolutePath().getParent() : null;
         RestoreResult r;
         try (ProgressDisplay progress = progress()) {
-            BackupPlan.Builder builder = BackupPlan.builder().destination(from).restoreLimits(limits)
+            if (from != null) {
+                builder.destination(from);
+            }
+            builder.restoreLimits(limits)
                     .listener(progress)
-                    .versionCheck(ignoreVersion ? VersionCheck.IGNORE
-                            : exactVersion ? VersionCheck.EXACT : VersionCheck.NOT_NEWER)
                     .restartAfterFailedRestore(restartAfterFailure);
+            if (ignoreVersion || exactVersion) {   // else the file's, or the default NOT_NEWER
+                builder.versionCheck(ignoreVersion ? VersionCheck.IGNORE : VersionCheck.EXACT);
+            }
             services.apply(builder, spec);
             notify.apply(builder, spec);
             if (source != null) {

@@ -89,6 +89,11 @@ final class ServiceOptions {
         b.service(controllers.toArray(ServiceController[]::new));
     }
 
+    /** @return whether services are given on the command line (then a profile's or a file's are left out) */
+    boolean given() {
+        return !services.isEmpty() || statusCmd != null || stopCmd != null || startCmd != null;
+    }
+
     private List<String> missing() {
         List<String> m = new ArrayList<>();
         if (statusCmd == null) {

@@ -23,7 +23,7 @@ class BackupKitCliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.errLines()).hasSize(2);
-        assertThat(run.errLines().get(0)).contains("Missing required option").contains("--dest");
+        assertThat(run.errLines().get(0)).isEqualTo("backupkit: error: --dest is required unless --config sets destination");
         assertThat(run.errLines().get(1)).isEqualTo("Try 'backupkit backup --help' for more information.");
     }
 
