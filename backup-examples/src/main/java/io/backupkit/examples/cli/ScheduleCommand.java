@@ -160,7 +160,8 @@ final class ScheduleCommand extends CliCommand {
         }
         if (!common.quiet) {
             err().println("Schedule stopped" + (wasRunning ? "; the backup in progress was abandoned, continue it "
-                    + "with 'backupkit resume --source " + options.source + " --dest " + options.dest + "'" : ""));
+                    + "with 'backupkit resume --source \"" + handle.scheduler().plan().source() + "\" --dest \""
+                    + handle.scheduler().plan().destination() + "\"' and the same options" : ""));
         }
         err().flush();
         out().flush();
