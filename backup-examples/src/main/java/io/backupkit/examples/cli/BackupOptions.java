@@ -2,7 +2,6 @@ package io.backupkit.examples.cli;
 
 import io.backupkit.BackupPlan;
 import io.backupkit.ProgressListener;
-import io.backupkit.spi.Archiver;
 import io.backupkit.spi.RetentionPolicy;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -144,8 +143,7 @@ final class BackupOptions {
             b.workers(workers);
         }
         archiverOptions.forEach(b::archiverOption);
-        boolean archiverRetries = declares(archiver == null ? BackupPlan.Builder.DEFAULT_ARCHIVER : archiver,
-                "retries");
+        boolean archiverRetries = (retries != null || retryWait != null) && declaresRetries(b);
         if (retries != null) {
             b.retries(retries);
             if (archiverRetries) {
@@ -183,13 +181,16 @@ final class BackupOptions {
         return b.build();
     }
 
-    /** @return whether the archiver with this id (when found) has the option, as mirror has its retries */
-    private static boolean declares(String archiverId, String option) {
-        for (Archiver a : java.util.ServiceLoader.load(Archiver.class, BackupPlan.class.getClassLoader())) {
-            if (a.id().equals(archiverId.strip())) {
-                return a.defaultOptions().containsKey(option);
-            }
+    /**
+     * @return whether the plan's archiver, however it was chosen (option, profile or configuration file), has its own
+     *         {@code retries} option, as mirror has for each file copy; {@code false} when the plan is not valid yet
+     *         (build() reports why later)
+     */
+    private static boolean declaresRetries(BackupPlan.Builder b) {
+        try {
+            return b.build().archiver().defaultOptions().containsKey("retries");
+        } catch (io.backupkit.InvalidPlanException e) {
+            return false;
         }
-        return false;
     }
 }

@@ -266,7 +266,7 @@ class BackupCommandTest {
     void shouldCaptureDatabasesMarkedWithTheDatabaseOption() throws Exception {
         Path source = source();
         Path db = Files.createDirectories(source.resolve("Plug-in Support/Databases")).resolve("library.db");
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        try (java.sql.Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + db, new java.util.Properties());
              java.sql.Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
             st.execute("CREATE TABLE t(v TEXT)");
@@ -281,5 +281,19 @@ class BackupCommandTest {
             assertThat(Files.readString(tmp.resolve("backups").resolve(id).resolve("index/Plug-in Support.jsonl")))
                     .contains("library.db\"").doesNotContain("library.db-wal");
         }
+    }
+
+    @Test
+    void shouldHandTheRetriesToAMirrorArchiverChosenByTheConfigurationFile() throws IOException {
+        Path source = source();
+        Path config = tmp.resolve("plan.json");
+        Files.writeString(config, "{\"source\": \"" + source + "\", \"destination\": \"" + dest()
+                + "\", \"archiver\": \"mirror\"}");
+
+        CliRun run = CliRun.of("backup", "--config", config.toString(), "--retries", "1", "--retry-wait", "0s");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String manifest = Files.readString(Path.of(dest()).resolve(Fixtures.snapshotId(run)).resolve("manifest.json"));
+        assertThat(manifest).contains("\"retries\"").contains("\"retryWait\"").contains("\"0s\"");
     }
 }
