@@ -1,6 +1,7 @@
 package io.backupkit;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,12 +21,18 @@ public final class RestoreRequest {
     private final Path archive;
     private final Path target;
     private final boolean dryRun;
+    private final List<String> only;
 
     private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun) {
+        this(snapshotId, archive, target, dryRun, List.of());
+    }
+
+    private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun, List<String> only) {
         this.snapshotId = snapshotId;
         this.archive = archive;
         this.target = target;
         this.dryRun = dryRun;
+        this.only = List.copyOf(only);
     }
 
     /**
@@ -74,7 +81,7 @@ public final class RestoreRequest {
         if (target == null) {
             throw new InvalidPlanException(java.util.List.of("restore target must not be null"));
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only);
     }
 
     /**
@@ -100,7 +107,7 @@ public final class RestoreRequest {
      * @return a copy with that setting
      */
     public RestoreRequest dryRun(boolean dryRun) {
-        return new RestoreRequest(snapshotId, archive, target, dryRun);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only);
     }
 
     /**
@@ -125,6 +132,55 @@ public final class RestoreRequest {
     }
 
     /**
+     * Restores only some paths of the snapshot (Emby's "restore an earlier database copy"): each given file or folder
+     * (source-relative, {@code /} separators) replaces the same path in the target, everything else in the target is
+     * left as it is. The whole snapshot is still verified first. A path the snapshot does not hold fails the restore
+     * before anything is swapped.
+     *
+     * <pre>{@code
+     * plan.restore(RestoreRequest.of("20261120T001500Z").only("Plug-in Support/Databases"));
+     * }</pre>
+     *
+     * @param paths the files or folders to restore; several add up
+     * @return a copy restoring only those paths
+     * @throws InvalidPlanException quoting the path, if one is blank, absolute or climbs with {@code ..}, or if this
+     *         request restores an archive from another tool
+     */
+    public RestoreRequest only(String... paths) {
+        Objects.requireNonNull(paths, "paths");
+        if (archive != null) {
+            throw new InvalidPlanException(List.of("only(...) restores paths of a snapshot, not of an archive from "
+                    + "another tool"));
+        }
+        List<String> problems = new java.util.ArrayList<>();
+        List<String> all = new java.util.ArrayList<>(only);
+        for (String p : paths) {
+            String s = p == null ? "" : p.strip().replaceAll("/+$", "");
+            boolean bad = s.isEmpty() || s.startsWith("/") || s.indexOf('\\') >= 0 || s.matches("^[A-Za-z]:.*");
+            for (String part : s.split("/")) {
+                bad |= part.isEmpty() || part.equals(".") || part.equals("..");
+            }
+            if (bad) {
+                problems.add("restore path '" + p + "' must be relative to the source with '/' separators and no "
+                        + "empty, '.' or '..' segments");
+            } else if (!all.contains(s)) {
+                all.add(s);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidPlanException(problems);
+        }
+        return new RestoreRequest(snapshotId, archive, target, dryRun, all);
+    }
+
+    /**
+     * @return the paths to restore; empty for the whole snapshot
+     */
+    public List<String> only() {
+        return only;
+    }
+
+    /**
      * @return whether this is a dry run
      */
     public boolean dryRun() {
@@ -134,18 +190,20 @@ public final class RestoreRequest {
     @Override
     public boolean equals(Object o) {
         return o instanceof RestoreRequest r && Objects.equals(snapshotId, r.snapshotId)
-                && Objects.equals(archive, r.archive) && Objects.equals(target, r.target) && dryRun == r.dryRun;
+                && Objects.equals(archive, r.archive) && Objects.equals(target, r.target) && dryRun == r.dryRun
+                && only.equals(r.only);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshotId, archive, target, dryRun);
+        return Objects.hash(snapshotId, archive, target, dryRun, only);
     }
 
     @Override
     public String toString() {
         return "RestoreRequest[" + (archive != null ? "archive=" + archive
                 : "snapshot=" + (snapshotId == null ? "latest" : snapshotId))
-                + ", target=" + (target == null ? "source" : target) + (dryRun ? ", dryRun" : "") + "]";
+                + ", target=" + (target == null ? "source" : target) + (only.isEmpty() ? "" : ", only=" + only)
+                + (dryRun ? ", dryRun" : "") + "]";
     }
 }

@@ -159,6 +159,20 @@ class DatabaseCaptureTest {
     }
 
     @Test
+    void shouldLeaveTheLiveLogOfADatabaseAPartialRestoreDoesNotTouch() throws Exception {
+        BackupPlan p = plan().build();
+        String id = p.backup().snapshotId();
+        Files.writeString(source.resolve("data/app.db-wal"), "live commits not yet checkpointed");
+        Files.writeString(source.resolve("data/settings.txt"), "x=2");
+
+        p.restore(RestoreRequest.of(id).only("data/settings.txt"));
+
+        assertThat(source.resolve("data/settings.txt")).hasContent("x=1");
+
+        assertThat(source.resolve("data/app.db-wal")).hasContent("live commits not yet checkpointed");
+    }
+
+    @Test
     void shouldBackUpAMarkedFileNoProviderRecognisesAsAPlainFileWithAWarning() throws Exception {
         Files.writeString(source.resolve("data/Thumbs.db"), "not a database");
         BackupResult r = plan().build().backup();

@@ -189,9 +189,13 @@ public final class RestoreEngine {
             failIfProblems(id, problems, reader, start);
             checkLimits(id, manifest, reader);
             checkVersion(id, manifest, services, request.dryRun());
+            if (request.dryRun() && !request.only().isEmpty()) {
+                log.step("restore only {}: each replaces the same path in {}, the rest stays", request.only(),
+                        target);
+            }
             RestoreResult result = request.dryRun()
                     ? dryRun(id, target, manifest, reader, problems, start, services, ctx)
-                    : extractAndSwap(id, target, manifest, reader, problems, start, services, ctx);
+                    : extractAndSwap(id, target, manifest, reader, problems, start, services, ctx, request.only());
             success = true;
             return result;
         } catch (IOException e) {
@@ -522,7 +526,7 @@ public final class RestoreEngine {
 
     private RestoreResult extractAndSwap(String id, Path target, Manifest manifest, SnapshotReader reader,
                                          List<VerifyProblem> problems, Instant start, ServiceRun services,
-                                         RunContext ctx) throws IOException {
+                                         RunContext ctx, List<String> only) throws IOException {
         Files.createDirectories(target);
         Path work = workFolder(target);
         Fs.deleteTree(work);
@@ -536,7 +540,13 @@ public final class RestoreEngine {
             throw e;
         }
         ExtractSink sink = new ExtractSink(fresh);
+        SelectedSink selected = only.isEmpty() ? null : new SelectedSink(sink, only);
+        SnapshotReader.Sink into = selected == null ? sink : selected;
         Databases databases = Databases.forRestore(manifest, plan.classLoader());
+        // a partial restore checks, and clears the companions of, only the databases it restores: a live -wal of a
+        // database it leaves alone holds that database's newest commits
+        List<Manifest.DatabaseFile> restoredDatabases = selected == null ? Databases.of(manifest)
+                : Databases.of(manifest).stream().filter(f -> selected.covers(f.path())).toList();
         long filesTotal = manifest.totals() == null ? 0 : manifest.totals().files();
         long bytesTotal = manifest.totals() == null ? 0 : manifest.totals().bytes();
         AtomicLong files = new AtomicLong();
@@ -544,7 +554,7 @@ public final class RestoreEngine {
         try {
             for (Manifest.UnitRecord u : manifest.units()) {
                 events.send(new ProgressEvent.UnitStarted(u.name(), u.files(), u.bytes()));
-                reader.readUnit(u, sink, problems, n -> events.send(new ProgressEvent.Progress(u.name(), null,
+                reader.readUnit(u, into, problems, n -> events.send(new ProgressEvent.Progress(u.name(), null,
                         files.incrementAndGet(), filesTotal, bytes.addAndGet(n), bytesTotal)));
                 events.send(new ProgressEvent.UnitFinished(u.name(), false, u.files(), u.bytes()));
                 if (problems.size() >= SnapshotReader.MAX_PROBLEMS) {
@@ -553,7 +563,10 @@ public final class RestoreEngine {
             }
             failIfProblems(id, problems, reader, start);
             sink.finish();
-            databases.check(fresh, Databases.of(manifest), log);
+            if (selected != null) {
+                selected.checkAllFound(id);
+            }
+            databases.check(fresh, restoredDatabases, log);
         } catch (RuntimeException | IOException e) {
             Fs.deleteTree(work);
             throw e;
@@ -563,8 +576,8 @@ public final class RestoreEngine {
             excludes.add(Glob.compile(g));
         }
         stopForSwap(services, work);
-        long kept = swap(target, work, fresh, excludes);
-        databases.removeStaleCompanions(target, Databases.of(manifest), log);
+        long kept = selected == null ? swap(target, work, fresh, excludes) : swapOnly(target, work, fresh, only);
+        databases.removeStaleCompanions(target, restoredDatabases, log);
         afterHooks(ctx);
         services.startAll();
         try {
@@ -576,6 +589,12 @@ public final class RestoreEngine {
         Manifest.Totals t = manifest.totals();
         log.info("Restored snapshot {} into {}: {} files, {} bytes; {} excluded paths kept", id, target,
                 reader.files(), reader.bytes(), kept);
+        if (selected != null) {
+            log.info("Restored {} of snapshot {} into {}: {} files, {} bytes", only, id, target, selected.files,
+                    selected.bytes);
+            return new RestoreResult(id, target, selected.files, selected.directories, selected.links,
+                    selected.bytes, 0, Duration.between(start, Instant.now()), log.warnings(), false, List.of());
+        }
         return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
                 t == null ? 0 : t.links(), reader.bytes(), kept, Duration.between(start, Instant.now()),
                 log.warnings(), false, List.of());
@@ -763,6 +782,151 @@ public final class RestoreEngine {
     }
 
     /** Writes checked entries into the staging folder; links and folder metadata are applied last. */
+    /**
+     * Replaces only the selected paths of the target, each rename journaled like the full swap: the target's
+     * current copy of a selected path goes into {@code old/}, the restored one takes its place. Folders above a
+     * selected path are created when missing; a link there is refused, as the new content would be written through it.
+     */
+    private long swapOnly(Path target, Path work, Path fresh, List<String> only) throws IOException {
+        Path old = work.resolve("old");
+        Files.createDirectories(old);
+        Journal journal = Journal.create(work.resolve(JOURNAL));
+        try {
+            for (String rel : topmost(only)) {
+                Path from = Fs.resolve(fresh, rel);
+                Path to = Fs.resolve(target, rel);
+                Path at = target;
+                for (Path part : target.relativize(to.getParent() == null ? target : to.getParent())) {
+                    if (part.toString().isEmpty()) {
+                        continue;
+                    }
+                    at = at.resolve(part.toString());
+                    if (Files.isSymbolicLink(at) || Files.exists(at, LinkOption.NOFOLLOW_LINKS)
+                            && !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new BackupException("Cannot restore '" + rel + "' into " + target + ": " + at
+                                + " is a link or a file, not a folder");
+                    }
+                    if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createDirectory(at);
+                    }
+                }
+                if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                    Path aside = Fs.resolve(old, rel);
+                    Files.createDirectories(aside.getParent());
+                    journal.move(to, aside);
+                }
+                journal.move(from, to);
+            }
+            Fs.fsyncDirectory(target);
+            journal.commit();
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            try {
+                undo(journal.moves);
+            } catch (IOException | RuntimeException undoFailure) {
+                e.addSuppressed(undoFailure);
+                throw new BackupException("Restore of " + only + " into " + target + " failed during the swap ("
+                        + e.getMessage() + ") and could not be rolled back fully (" + undoFailure.getMessage()
+                        + "); the previous content is in " + old + ", the journal in " + work.resolve(JOURNAL)
+                        + "; the next restore into this target rolls it back", e);
+            }
+            Fs.deleteTree(work);
+            if (e instanceof BackupException be) {
+                throw be;
+            }
+            throw new BackupException("Restore of " + only + " into " + target + " failed during the swap and was "
+                    + "rolled back: " + (e instanceof IOException io ? SourceScanner.describe(io) : e.toString()), e);
+        } finally {
+            journal.close();
+        }
+    }
+
+    /** @return the selected paths without those inside another selected path */
+    static List<String> topmost(List<String> only) {
+        List<String> out = new ArrayList<>();
+        for (String p : only) {
+            boolean inside = false;
+            for (String q : only) {
+                inside |= !q.equals(p) && p.startsWith(q + "/");
+            }
+            if (!inside) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Passes on only the entries at or below the selected paths, with the folders above them; every other file is
+     * still read to its end, so its hash is checked as in a full restore.
+     */
+    static final class SelectedSink implements SnapshotReader.Sink {
+        private final SnapshotReader.Sink inner;
+        private final List<String> only;
+        private final java.util.Set<String> found = new java.util.HashSet<>();
+        long files;
+        long directories;
+        long links;
+        long bytes;
+
+        SelectedSink(SnapshotReader.Sink inner, List<String> only) {
+            this.inner = inner;
+            this.only = only;
+        }
+
+        private boolean selected(String path) {
+            for (String o : only) {
+                if (path.equals(o) || path.startsWith(o + "/")) {
+                    found.add(o);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void directory(IndexEntry entry) throws IOException {
+            if (selected(entry.path())) {
+                directories++;
+                inner.directory(entry);
+            }
+        }
+
+        @Override
+        public void file(IndexEntry entry, InputStream content) throws IOException {
+            if (selected(entry.path())) {
+                files++;
+                bytes += entry.size();
+                inner.file(entry, content);
+            } else {
+                content.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+
+        @Override
+        public void symlink(IndexEntry entry) throws IOException {
+            if (selected(entry.path())) {
+                links++;
+                inner.symlink(entry);
+            }
+        }
+
+        /** @return whether the path is at or below a selected path (without counting it as found) */
+        boolean covers(String path) {
+            return only.stream().anyMatch(o -> path.equals(o) || path.startsWith(o + "/"));
+        }
+
+        void checkAllFound(String id) {
+            List<String> missing = only.stream().filter(o -> !found.contains(o)).toList();
+            if (!missing.isEmpty()) {
+                throw new io.backupkit.SnapshotNotFoundException("Snapshot " + id + " holds no '"
+                        + String.join("', '", missing) + "'; nothing was restored (paths are relative to the source, "
+                        + "with '/' separators)");
+            }
+        }
+    }
+
     static final class ExtractSink implements SnapshotReader.Sink {
         private final Path root;
         private final boolean posix;

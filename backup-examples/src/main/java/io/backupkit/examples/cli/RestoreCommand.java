@@ -61,6 +61,11 @@ final class RestoreCommand extends CliCommand {
     @Option(names = "--dry-run", description = "Verify the snapshot and report what would be restored; touch nothing.")
     boolean dryRun;
 
+    @Option(names = "--only", paramLabel = "PATH",
+            description = "Restore only this file or folder (source-relative, e.g. \"Plug-in Support/Databases\"); "
+                    + "the rest of the target stays as it is. Repeatable.")
+    java.util.List<String> only = new java.util.ArrayList<>();
+
     @Option(names = "--ignore-version",
             description = "Restore even when the snapshot comes from another application version.")
     boolean ignoreVersion;
@@ -107,6 +112,16 @@ final class RestoreCommand extends CliCommand {
                 .dryRun(dryRun);
         if (into != null) {
             request = request.target(into);   // else the plan's source, from the profile or the file
+        }
+        if (!only.isEmpty()) {
+            if (archive != null) {
+                throw new ParameterException(spec.commandLine(), "--only restores paths of a snapshot, not of --archive");
+            }
+            try {
+                request = request.only(only.toArray(String[]::new));
+            } catch (io.backupkit.InvalidPlanException e) {
+                throw new ParameterException(spec.commandLine(), String.join("; ", e.problems()));
+            }
         }
         RestoreLimits limits = RestoreLimits.defaults();
         if (maxBytes != null) {

@@ -249,4 +249,29 @@ class RestoreCommandTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("--dest DIR (or --archive FILE)");
     }
+
+    @Test
+    void shouldRestoreOnlyTheGivenPaths() throws IOException {
+        Path source = Fixtures.source(tmp.resolve("only-source"));
+        String backups = tmp.resolve("only-dest").toString();
+        String id = Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", backups));
+        Path target = tmp.resolve("only-target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("keep.txt"), "live");
+
+        CliRun run = CliRun.of("restore", "--dest", backups, "--snapshot", id, "--target", target.toString(),
+                "--only", "Metadata");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(target.resolve("keep.txt")).hasContent("live");
+        assertThat(target.resolve("Metadata")).isDirectory();
+        assertThat(target.resolve("Logs")).doesNotExist();
+
+        CliRun missing = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--only", "Nope");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("holds no 'Nope'");
+        CliRun bad = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--only", "../x");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("restore path '../x'");
+    }
 }
