@@ -22,17 +22,20 @@ public final class RestoreRequest {
     private final Path target;
     private final boolean dryRun;
     private final List<String> only;
+    private final String owner;
 
     private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun) {
-        this(snapshotId, archive, target, dryRun, List.of());
+        this(snapshotId, archive, target, dryRun, List.of(), null);
     }
 
-    private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun, List<String> only) {
+    private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun, List<String> only,
+                           String owner) {
         this.snapshotId = snapshotId;
         this.archive = archive;
         this.target = target;
         this.dryRun = dryRun;
         this.only = List.copyOf(only);
+        this.owner = owner;
     }
 
     /**
@@ -81,7 +84,7 @@ public final class RestoreRequest {
         if (target == null) {
             throw new InvalidPlanException(java.util.List.of("restore target must not be null"));
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner);
     }
 
     /**
@@ -107,7 +110,7 @@ public final class RestoreRequest {
      * @return a copy with that setting
      */
     public RestoreRequest dryRun(boolean dryRun) {
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner);
     }
 
     /**
@@ -170,7 +173,35 @@ public final class RestoreRequest {
         if (!problems.isEmpty()) {
             throw new InvalidPlanException(problems);
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun, all);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, all, owner);
+    }
+
+    /**
+     * Gives every restored file, folder and link this owner, as when moving an application to a machine where its
+     * service runs as another user (Emby's guide has users fix access rights by hand). Needs a restore run as root
+     * (or with the right to change owners); the user and group are looked up before anything is extracted.
+     *
+     * <pre>{@code
+     * plan.restore(RestoreRequest.latest().owner("plex:plex"));
+     * }</pre>
+     *
+     * @param owner {@code USER} or {@code USER:GROUP} (names as the operating system knows them)
+     * @return a copy that sets the owner
+     * @throws InvalidPlanException if {@code owner} is blank or has more than one {@code :}
+     */
+    public RestoreRequest owner(String owner) {
+        if (owner == null || owner.isBlank() || owner.strip().split(":", -1).length > 2 || owner.strip().startsWith(":")
+                || owner.strip().endsWith(":")) {
+            throw new InvalidPlanException(List.of("owner must be USER or USER:GROUP, was '" + owner + "'"));
+        }
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner.strip());
+    }
+
+    /**
+     * @return the owner to give the restored files ({@code USER} or {@code USER:GROUP}), if any
+     */
+    public Optional<String> owner() {
+        return Optional.ofNullable(owner);
     }
 
     /**
@@ -191,12 +222,12 @@ public final class RestoreRequest {
     public boolean equals(Object o) {
         return o instanceof RestoreRequest r && Objects.equals(snapshotId, r.snapshotId)
                 && Objects.equals(archive, r.archive) && Objects.equals(target, r.target) && dryRun == r.dryRun
-                && only.equals(r.only);
+                && only.equals(r.only) && Objects.equals(owner, r.owner);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshotId, archive, target, dryRun, only);
+        return Objects.hash(snapshotId, archive, target, dryRun, only, owner);
     }
 
     @Override
@@ -204,6 +235,7 @@ public final class RestoreRequest {
         return "RestoreRequest[" + (archive != null ? "archive=" + archive
                 : "snapshot=" + (snapshotId == null ? "latest" : snapshotId))
                 + ", target=" + (target == null ? "source" : target) + (only.isEmpty() ? "" : ", only=" + only)
+                + (owner == null ? "" : ", owner=" + owner)
                 + (dryRun ? ", dryRun" : "") + "]";
     }
 }

@@ -195,7 +195,8 @@ public final class RestoreEngine {
             }
             RestoreResult result = request.dryRun()
                     ? dryRun(id, target, manifest, reader, problems, start, services, ctx)
-                    : extractAndSwap(id, target, manifest, reader, problems, start, services, ctx, request.only());
+                    : extractAndSwap(id, target, manifest, reader, problems, start, services, ctx, request.only(),
+                    Owners.lookUp(request.owner().orElse(null), target));
             success = true;
             return result;
         } catch (IOException e) {
@@ -526,7 +527,7 @@ public final class RestoreEngine {
 
     private RestoreResult extractAndSwap(String id, Path target, Manifest manifest, SnapshotReader reader,
                                          List<VerifyProblem> problems, Instant start, ServiceRun services,
-                                         RunContext ctx, List<String> only) throws IOException {
+                                         RunContext ctx, List<String> only, Owners owner) throws IOException {
         Files.createDirectories(target);
         Path work = workFolder(target);
         Fs.deleteTree(work);
@@ -567,6 +568,10 @@ public final class RestoreEngine {
                 selected.checkAllFound(id);
             }
             databases.check(fresh, restoredDatabases, log);
+            if (owner != null) {
+                owner.applyTo(fresh);
+                log.info("Restored files given to {}", owner);
+            }
         } catch (RuntimeException | IOException e) {
             Fs.deleteTree(work);
             throw e;

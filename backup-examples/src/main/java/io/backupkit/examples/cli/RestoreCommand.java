@@ -66,6 +66,11 @@ final class RestoreCommand extends CliCommand {
                     + "the rest of the target stays as it is. Repeatable.")
     java.util.List<String> only = new java.util.ArrayList<>();
 
+    @Option(names = "--owner", paramLabel = "USER[:GROUP]",
+            description = "Give every restored file this owner, e.g. plex:plex when the app runs as another user on "
+                    + "this machine (needs root).")
+    String owner;
+
     @Option(names = "--ignore-version",
             description = "Restore even when the snapshot comes from another application version.")
     boolean ignoreVersion;
@@ -112,6 +117,13 @@ final class RestoreCommand extends CliCommand {
                 .dryRun(dryRun);
         if (into != null) {
             request = request.target(into);   // else the plan's source, from the profile or the file
+        }
+        if (owner != null) {
+            try {
+                request = request.owner(owner);
+            } catch (io.backupkit.InvalidPlanException e) {
+                throw new ParameterException(spec.commandLine(), String.join("; ", e.problems()));
+            }
         }
         if (!only.isEmpty()) {
             if (archive != null) {

@@ -274,4 +274,26 @@ class RestoreCommandTest {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("restore path '../x'");
     }
+
+    @Test
+    void shouldGiveTheRestoredFilesTheOwnerAskedOrRefuseABadOne() throws IOException {
+        Path source = Fixtures.source(tmp.resolve("owner-source"));
+        String backups = tmp.resolve("owner-dest").toString();
+        Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", backups));
+        Path target = tmp.resolve("owner-target");
+
+        CliRun unknown = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--owner",
+                "no-such-user-4711");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no user 'no-such-user-4711'");
+        CliRun malformed = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--owner", "a:b:c");
+        assertThat(malformed.exit()).isEqualTo(2);
+        if ("root".equals(System.getProperty("user.name"))) {
+            CliRun run = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--owner",
+                    "nobody:nogroup");
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(Files.getOwner(target.resolve("Metadata"), java.nio.file.LinkOption.NOFOLLOW_LINKS).getName())
+                    .isEqualTo("nobody");
+        }
+    }
 }
