@@ -703,22 +703,7 @@ public final class RestoreEngine {
             journal.commit();
             return kept;
         } catch (IOException | RuntimeException e) {
-            journal.close();
-            try {
-                undo(journal.moves);
-            } catch (IOException | RuntimeException undoFailure) {
-                e.addSuppressed(undoFailure);
-                throw new BackupException("Restore into " + target + " failed during the swap (" + e.getMessage()
-                        + ") and could not be rolled back fully (" + undoFailure.getMessage() + "); nothing was "
-                        + "deleted: the previous content is in " + old + ", the journal in "
-                        + work.resolve(JOURNAL) + "; the next restore into this target rolls it back", e);
-            }
-            Fs.deleteTree(work);
-            if (e instanceof BackupException be) {
-                throw be;
-            }
-            throw new BackupException("Restore into " + target + " failed during the swap and was rolled back: "
-                    + (e instanceof IOException io ? SourceScanner.describe(io) : e.toString()), e);
+            throw rolledBack(journal, e, "Restore into " + target, old, work);
         } finally {
             journal.close();
         }
@@ -826,25 +811,35 @@ public final class RestoreEngine {
             journal.commit();
             return 0;
         } catch (IOException | RuntimeException e) {
-            journal.close();
-            try {
-                undo(journal.moves);
-            } catch (IOException | RuntimeException undoFailure) {
-                e.addSuppressed(undoFailure);
-                throw new BackupException("Restore of " + only + " into " + target + " failed during the swap ("
-                        + e.getMessage() + ") and could not be rolled back fully (" + undoFailure.getMessage()
-                        + "); the previous content is in " + old + ", the journal in " + work.resolve(JOURNAL)
-                        + "; the next restore into this target rolls it back", e);
-            }
-            Fs.deleteTree(work);
-            if (e instanceof BackupException be) {
-                throw be;
-            }
-            throw new BackupException("Restore of " + only + " into " + target + " failed during the swap and was "
-                    + "rolled back: " + (e instanceof IOException io ? SourceScanner.describe(io) : e.toString()), e);
+            throw rolledBack(journal, e, "Restore of " + only + " into " + target, old, work);
         } finally {
             journal.close();
         }
+    }
+
+    /**
+     * Undoes a failed swap's renames in reverse order and removes the work folder.
+     *
+     * @return the failure to throw: the swap's, or one saying what is left where when the rollback failed too
+     */
+    private static BackupException rolledBack(Journal journal, Exception e, String what, Path old, Path work)
+            throws IOException {
+        journal.close();
+        try {
+            undo(journal.moves);
+        } catch (IOException | RuntimeException undoFailure) {
+            e.addSuppressed(undoFailure);
+            return new BackupException(what + " failed during the swap (" + e.getMessage() + ") and could not be "
+                    + "rolled back fully (" + undoFailure.getMessage() + "); nothing was deleted: the previous content "
+                    + "is in " + old + ", the journal in " + work.resolve(JOURNAL) + "; the next restore into this "
+                    + "target rolls it back", e);
+        }
+        Fs.deleteTree(work);
+        if (e instanceof BackupException be) {
+            return be;
+        }
+        return new BackupException(what + " failed during the swap and was rolled back: "
+                + (e instanceof IOException io ? SourceScanner.describe(io) : e.toString()), e);
     }
 
     /** @return the selected paths without those inside another selected path */
