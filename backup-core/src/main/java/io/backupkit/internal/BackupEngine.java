@@ -130,7 +130,9 @@ public final class BackupEngine {
                     services.requireRunning();
                 }
                 if (services.any() && plan.spaceCheck()) {
-                    checkSpace(scan(), true); // before anything is stopped: estimated from the live tree
+                    // before anything is stopped: estimated from the live tree
+                    checkSpace(scan(), true, PreviousSnapshot.find(store, null, archiverInfo(),
+                            plan.archiver().contentOptions(), m -> { }));
                 }
                 services.stopAll();
                 try {
@@ -293,10 +295,9 @@ public final class BackupEngine {
      *
      * @param units the scanned units
      * @param fail {@code true} to throw; {@code false} (dry run) to report only
+     * @param prev the previous snapshot whose unchanged units cost nothing, or {@code null}
      */
-    private void checkSpace(List<Unit> units, boolean fail) throws IOException {
-        PreviousSnapshot prev = PreviousSnapshot.find(store, null, archiverInfo(), plan.archiver().contentOptions(),
-                m -> { });
+    private void checkSpace(List<Unit> units, boolean fail, PreviousSnapshot prev) throws IOException {
         long needed = 0;
         List<Long> archiveUnits = new ArrayList<>();
         for (Unit u : units) {
@@ -421,16 +422,16 @@ public final class BackupEngine {
             }
         }
         List<Unit> units = scan();
+        PreviousSnapshot prev = PreviousSnapshot.find(store, id, archiverInfo(), plan.archiver().contentOptions(),
+                m -> { });
         if (plan.spaceCheck()) {
-            checkSpace(units, false);
+            checkSpace(units, false, prev);
         }
         services.describeStop();
         log.step("{} snapshot {} in {}", resume ? "continue" : "write", id, plan.destination());
         if (plan.staging() != null) {
             log.step("write archives in the staging folder {}, then move each to the destination", plan.staging());
         }
-        PreviousSnapshot prev = PreviousSnapshot.find(store, id, archiverInfo(), plan.archiver().contentOptions(),
-                m -> { });
         long files = 0;
         long dirs = 0;
         long links = 0;
@@ -576,16 +577,16 @@ public final class BackupEngine {
     private BackupResult write(Instant start, Operation op, String id, Path partial, ServiceRun services,
                                String appVersion, Path extras) throws IOException {
         List<Unit> units = scan();
+        previous = PreviousSnapshot.find(store, id, archiverInfo(), plan.archiver().contentOptions(),
+                m -> log.info("{}", m));
         if (!services.any() && plan.spaceCheck()) {
-            checkSpace(units, true);
+            checkSpace(units, true, previous);
         }
         for (Unit u : units) {
             filesTotal += u.files();
             bytesTotal += u.bytes();
         }
         events.send(new ProgressEvent.RunStarted(op, id, units.size(), filesTotal, bytesTotal));
-        previous = PreviousSnapshot.find(store, id, archiverInfo(), plan.archiver().contentOptions(),
-                m -> log.info("{}", m));
         if (previous != null) {
             log.info("Unchanged units and files are reused from snapshot {}", previous.id());
         }
