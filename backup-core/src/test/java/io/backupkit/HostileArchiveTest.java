@@ -10,9 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,38 +62,15 @@ class HostileArchiveTest {
         return BackupPlan.builder().destination(tmp.resolve("dest")).build();
     }
 
-    private Path target() throws IOException {
-        Path target = tmp.resolve("work/target");
-        Files.createDirectories(target);
-        Files.writeString(target.resolve("live.txt"), "live data");
-        return target;
-    }
-
-    private List<String> everythingUnder(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.forEach(p -> out.add(dir.relativize(p).toString()));
-        }
-        return out;
-    }
-
     private void assertRefused(Path archive, String entry, String why) throws IOException {
-        Path target = target();
-        List<String> before = everythingUnder(tmp);
-        assertThatThrownBy(() -> plan().restore(RestoreRequest.fromArchive(archive).target(target)))
-                .isInstanceOfSatisfying(RestoreException.class, e -> {
-                    assertThat(e.entry()).contains(entry);
-                    assertThat(e.getMessage()).contains(entry).contains(why);
-                });
-        assertThat(Files.readString(target.resolve("live.txt"))).isEqualTo("live data");
-        assertThat(everythingUnder(tmp)).containsExactlyInAnyOrderElementsOf(before);
+        Refusals.assertRefused(tmp, plan(), archive, entry, why);
     }
 
     @Test
     void shouldRestoreAForeignZipLikeASnapshot() throws Exception {
         Path zip = zip("plain.zip", Item.dir("./"), Item.dir("./Metadata/"), Item.file("./Metadata/a.xml", "<a/>"),
                 Item.file("Preferences.xml", "<Preferences/>"), Item.link("Metadata/link", "a.xml"));
-        Path target = target();
+        Path target = Refusals.target(tmp);
 
         RestoreResult r = plan().restore(RestoreRequest.fromArchive(zip).target(target));
 
@@ -110,7 +84,7 @@ class HostileArchiveTest {
     @Test
     void shouldCheckAForeignArchiveWithoutWritingOnADryRun() throws Exception {
         Path zip = zip("plain.zip", Item.file("a.txt", "a"));
-        Path target = target();
+        Path target = Refusals.target(tmp);
         RestoreResult r = plan().restore(RestoreRequest.fromArchive(zip).target(target).dryRun(true));
         assertThat(r.dryRun()).isTrue();
         assertThat(r.files()).isEqualTo(1);
@@ -168,7 +142,7 @@ class HostileArchiveTest {
         String zeros = "\0".repeat(20 << 20);
         Path bomb = zip("bomb.zip", Item.file("zeros.bin", zeros));
         assertThat(Files.size(bomb)).isLessThan(100_000);
-        Path target = target();
+        Path target = Refusals.target(tmp);
 
         BackupPlan ratio = plan().toBuilder().restoreLimits(RestoreLimits.defaults().maxRatio(100)).build();
         assertThatThrownBy(() -> ratio.restore(RestoreRequest.fromArchive(bomb).target(target)))
@@ -194,7 +168,7 @@ class HostileArchiveTest {
         Path source = TestTrees.plexLike(tmp.resolve("source"));
         BackupPlan p = BackupPlan.builder().source(source).destination(tmp.resolve("dest")).build();
         p.backup();
-        Path target = target();
+        Path target = Refusals.target(tmp);
 
         assertThatThrownBy(() -> p.toBuilder().restoreLimits(RestoreLimits.defaults().maxEntries(5)).build()
                 .restore(RestoreRequest.latest().target(target)))
@@ -212,7 +186,7 @@ class HostileArchiveTest {
                 .hasMessageContaining("does not exist");
         Path odd = tmp.resolve("backup.rar");
         Files.writeString(odd, "not really an archive");
-        assertThatThrownBy(() -> plan().restore(RestoreRequest.fromArchive(odd).target(target())))
+        assertThatThrownBy(() -> plan().restore(RestoreRequest.fromArchive(odd).target(Refusals.target(tmp))))
                 .isInstanceOf(BackupException.class).hasMessageContaining("backup.rar");
         assertThat(Files.readString(tmp.resolve("work/target/live.txt"))).isEqualTo("live data");
     }

@@ -2,6 +2,7 @@ package io.backupkit.archivers;
 
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.backupkit.BackupPlan;
+import io.backupkit.Refusals;
 import io.backupkit.RestoreException;
 import io.backupkit.RestoreLimits;
 import io.backupkit.RestoreRequest;
@@ -24,9 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,32 +135,8 @@ class HostileArchiveFormatsTest {
         return BackupPlan.builder().destination(tmp.resolve("dest")).build();
     }
 
-    private Path target() throws IOException {
-        Path target = tmp.resolve("work/target");
-        Files.createDirectories(target);
-        Files.writeString(target.resolve("live.txt"), "live data");
-        return target;
-    }
-
-    private List<String> everythingUnder(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.forEach(p -> out.add(dir.relativize(p).toString()));
-        }
-        return out;
-    }
-
     private void assertRefused(Path archive, String entry, String why) throws IOException {
-        Path target = target();
-        List<String> before = everythingUnder(tmp);
-        assertThatThrownBy(() -> plan().restore(RestoreRequest.fromArchive(archive).target(target)))
-                .isInstanceOfSatisfying(RestoreException.class, e -> {
-                    assertThat(e.entry()).as(archive.getFileName().toString()).contains(entry);
-                    assertThat(e.getMessage()).contains(entry).contains(why);
-                });
-        assertThat(Files.readString(target.resolve("live.txt"))).isEqualTo("live data");
-        assertThat(everythingUnder(tmp)).containsExactlyInAnyOrderElementsOf(before);
-        assertThat(tmp.getParent().resolve("evil.txt")).doesNotExist();
+        Refusals.assertRefused(tmp, plan(), archive, entry, why);
     }
 
     @ParameterizedTest
@@ -170,7 +144,7 @@ class HostileArchiveFormatsTest {
     void shouldRestoreAPlainArchive(String format) throws IOException {
         Path archive = archive(format, Item.dir("Metadata"), Item.file("Metadata/a.xml", "<a/>"),
                 Item.link("Metadata/link", "a.xml"), Item.file("Preferences.xml", "<Preferences/>"));
-        Path target = target();
+        Path target = Refusals.target(tmp);
 
         RestoreResult r = plan().restore(RestoreRequest.fromArchive(archive).target(target));
 
@@ -248,7 +222,7 @@ class HostileArchiveFormatsTest {
     void shouldRefuseDecompressionBombsAtTheLimits(String format) throws IOException {
         Path bomb = archive(format, Item.file("zeros.bin", "\0".repeat(20 << 20)));
         assertThat(Files.size(bomb)).as("a bomb is small").isLessThan(200_000);
-        Path target = target();
+        Path target = Refusals.target(tmp);
 
         BackupPlan ratio = plan().toBuilder().restoreLimits(RestoreLimits.defaults().maxRatio(100)).build();
         assertThatThrownBy(() -> ratio.restore(RestoreRequest.fromArchive(bomb).target(target)))
@@ -263,6 +237,6 @@ class HostileArchiveFormatsTest {
                 .isInstanceOfSatisfying(RestoreException.class, e -> assertThat(e.entry()).contains("3"))
                 .hasMessageContaining("RestoreLimits.maxEntries");
         assertThat(Files.readString(target.resolve("live.txt"))).isEqualTo("live data");
-        assertThat(everythingUnder(target)).containsExactlyInAnyOrder("", "live.txt");
+        assertThat(Refusals.everythingUnder(target)).containsExactlyInAnyOrder("", "live.txt");
     }
 }
