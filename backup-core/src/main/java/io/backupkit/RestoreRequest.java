@@ -23,19 +23,21 @@ public final class RestoreRequest {
     private final boolean dryRun;
     private final List<String> only;
     private final String owner;
+    private final List<RestoreStep> steps;
 
     private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun) {
-        this(snapshotId, archive, target, dryRun, List.of(), null);
+        this(snapshotId, archive, target, dryRun, List.of(), null, List.of());
     }
 
     private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun, List<String> only,
-                           String owner) {
+                           String owner, List<RestoreStep> steps) {
         this.snapshotId = snapshotId;
         this.archive = archive;
         this.target = target;
         this.dryRun = dryRun;
         this.only = List.copyOf(only);
         this.owner = owner;
+        this.steps = List.copyOf(steps);
     }
 
     /**
@@ -84,7 +86,7 @@ public final class RestoreRequest {
         if (target == null) {
             throw new InvalidPlanException(java.util.List.of("restore target must not be null"));
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner, steps);
     }
 
     /**
@@ -110,7 +112,7 @@ public final class RestoreRequest {
      * @return a copy with that setting
      */
     public RestoreRequest dryRun(boolean dryRun) {
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner, steps);
     }
 
     /**
@@ -173,7 +175,7 @@ public final class RestoreRequest {
         if (!problems.isEmpty()) {
             throw new InvalidPlanException(problems);
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun, all, owner);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, all, owner, steps);
     }
 
     /**
@@ -194,7 +196,7 @@ public final class RestoreRequest {
                 || owner.strip().endsWith(":")) {
             throw new InvalidPlanException(List.of("owner must be USER or USER:GROUP, was '" + owner + "'"));
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner.strip());
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner.strip(), steps);
     }
 
     /**
@@ -202,6 +204,34 @@ public final class RestoreRequest {
      */
     public Optional<String> owner() {
         return Optional.ofNullable(owner);
+    }
+
+    /**
+     * Adds a change to make to the extracted files before they are swapped in (see {@link RestoreStep}); several run
+     * in the order added. A dry run lists them without running them.
+     *
+     * <pre>{@code
+     * plan.restore(RestoreRequest.latest().target("/srv/new-server").step(keepTargetIdentity));
+     * }</pre>
+     *
+     * @param step the step
+     * @return a copy that also runs {@code step}
+     * @throws InvalidPlanException if {@code step} is null
+     */
+    public RestoreRequest step(RestoreStep step) {
+        if (step == null) {
+            throw new InvalidPlanException(List.of("restore step must not be null"));
+        }
+        List<RestoreStep> all = new java.util.ArrayList<>(steps);
+        all.add(step);
+        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner, all);
+    }
+
+    /**
+     * @return the steps run on the extracted files before the swap, in order
+     */
+    public List<RestoreStep> steps() {
+        return steps;
     }
 
     /**
@@ -222,12 +252,12 @@ public final class RestoreRequest {
     public boolean equals(Object o) {
         return o instanceof RestoreRequest r && Objects.equals(snapshotId, r.snapshotId)
                 && Objects.equals(archive, r.archive) && Objects.equals(target, r.target) && dryRun == r.dryRun
-                && only.equals(r.only) && Objects.equals(owner, r.owner);
+                && only.equals(r.only) && Objects.equals(owner, r.owner) && steps.equals(r.steps);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshotId, archive, target, dryRun, only, owner);
+        return Objects.hash(snapshotId, archive, target, dryRun, only, owner, steps);
     }
 
     @Override
@@ -236,6 +266,7 @@ public final class RestoreRequest {
                 : "snapshot=" + (snapshotId == null ? "latest" : snapshotId))
                 + ", target=" + (target == null ? "source" : target) + (only.isEmpty() ? "" : ", only=" + only)
                 + (owner == null ? "" : ", owner=" + owner)
+                + (steps.isEmpty() ? "" : ", steps=" + steps.stream().map(RestoreStep::description).toList())
                 + (dryRun ? ", dryRun" : "") + "]";
     }
 }

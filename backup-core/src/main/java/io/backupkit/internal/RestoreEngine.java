@@ -9,6 +9,7 @@ import io.backupkit.RestoreException;
 import io.backupkit.RestoreLimits;
 import io.backupkit.RestoreRequest;
 import io.backupkit.RestoreResult;
+import io.backupkit.RestoreStep;
 import io.backupkit.AppVersionMismatchException;
 import io.backupkit.RunContext;
 import io.backupkit.RunReport;
@@ -194,9 +195,9 @@ public final class RestoreEngine {
                         target);
             }
             RestoreResult result = request.dryRun()
-                    ? dryRun(id, target, manifest, reader, problems, start, services, ctx)
+                    ? dryRun(id, target, manifest, reader, problems, start, services, ctx, request.steps())
                     : extractAndSwap(id, target, manifest, reader, problems, start, services, ctx, request.only(),
-                    Owners.lookUp(request.owner().orElse(null), target));
+                    Owners.lookUp(request.owner().orElse(null), target), request.steps());
             success = true;
             return result;
         } catch (IOException e) {
@@ -381,6 +382,7 @@ public final class RestoreEngine {
                 x.extract(archiver, archivePath, null);
                 log.step("archive {} is sound: extract {} files, {} bytes next to {} while the services run",
                         label, x.files, x.bytes, target);
+                describeSteps(request.steps());
                 services.describeStop();
                 log.step("swap the extracted files into {}, keeping the paths the plan excludes", target);
                 for (Consumer<RunContext> hook : plan.afterRestore()) {
@@ -400,6 +402,7 @@ public final class RestoreEngine {
                 try {
                     x.extract(archiver, archivePath, sink);
                     sink.finish();
+                    applySteps(label, fresh, target, List.of(), request.steps());
                 } catch (RuntimeException | IOException e) {
                     Fs.deleteTree(work);
                     throw e;
@@ -494,7 +497,8 @@ public final class RestoreEngine {
     }
 
     private RestoreResult dryRun(String id, Path target, Manifest manifest, SnapshotReader reader,
-                                 List<VerifyProblem> problems, Instant start, ServiceRun services, RunContext ctx) {
+                                 List<VerifyProblem> problems, Instant start, ServiceRun services, RunContext ctx,
+                                 List<RestoreStep> steps) {
         for (Manifest.UnitRecord u : manifest.units()) {
             reader.readUnit(u, null, problems, n -> { });
         }
@@ -502,6 +506,7 @@ public final class RestoreEngine {
         Manifest.Totals t = manifest.totals();
         log.step("snapshot {} is sound: extract {} files, {} bytes next to {} while the services run", id,
                 reader.files(), reader.bytes(), target);
+        describeSteps(steps);
         services.describeStop();
         log.step("swap the extracted files into {}, keeping the paths the backup excluded", target);
         for (Consumer<RunContext> hook : plan.afterRestore()) {
@@ -527,7 +532,8 @@ public final class RestoreEngine {
 
     private RestoreResult extractAndSwap(String id, Path target, Manifest manifest, SnapshotReader reader,
                                          List<VerifyProblem> problems, Instant start, ServiceRun services,
-                                         RunContext ctx, List<String> only, Owners owner) throws IOException {
+                                         RunContext ctx, List<String> only, Owners owner, List<RestoreStep> steps)
+            throws IOException {
         Files.createDirectories(target);
         Path work = workFolder(target);
         Fs.deleteTree(work);
@@ -567,6 +573,7 @@ public final class RestoreEngine {
             if (selected != null) {
                 selected.checkAllFound(id);
             }
+            applySteps(id, fresh, target, only, steps);
             databases.check(fresh, restoredDatabases, log);
             if (owner != null) {
                 owner.applyTo(fresh);
@@ -603,6 +610,29 @@ public final class RestoreEngine {
         return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
                 t == null ? 0 : t.links(), reader.bytes(), kept, Duration.between(start, Instant.now()),
                 log.warnings(), false, List.of());
+    }
+
+    private void describeSteps(List<RestoreStep> steps) {
+        for (RestoreStep step : steps) {
+            log.step("apply the restore step \"{}\" to the extracted files", step.description());
+        }
+    }
+
+    /** Runs the request's steps on the extracted files; a failing one fails the restore before the swap. */
+    private void applySteps(String id, Path fresh, Path target, List<String> only, List<RestoreStep> steps)
+            throws IOException {
+        RestoreStep.Staged staged = new RestoreStep.Staged(id, fresh, target, only, line -> log.info("{}", line),
+                log::warn);
+        for (RestoreStep step : steps) {
+            log.info("Applying the restore step \"{}\"", step.description());
+            try {
+                step.apply(staged);
+            } catch (IOException | RuntimeException e) {
+                throw new BackupException("The restore step \"" + step.description() + "\" failed, so nothing was "
+                        + "swapped into " + target + ": " + (e instanceof IOException io ? SourceScanner.describe(io)
+                        : e.getMessage()), e);
+            }
+        }
     }
 
     /**
