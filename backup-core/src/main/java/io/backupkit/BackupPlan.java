@@ -227,6 +227,33 @@ public final class BackupPlan {
     }
 
     /**
+     * Finishes a restore into {@code target} that was interrupted (killed, power cut) before it ended, as the next
+     * restore into that folder would: a swap that was under way is undone rename by rename, so the folder holds its
+     * old content; a swap that was committed has its leftovers removed, so it holds the restored content; files
+     * extracted before the swap are removed. Never a mix of both. Needs no plan: the work folder's journal says
+     * everything.
+     *
+     * <pre>{@code
+     * RestoreRecovery r = BackupPlan.recoverRestore(Path.of("/var/lib/jellyfin"));
+     * // r.outcome(): NONE, DISCARDED, ROLLED_BACK (old content) or FINISHED (restored content)
+     * }</pre>
+     *
+     * @param target the folder that was being restored into
+     * @return what was found and done
+     * @throws BackupException naming the path when a rename cannot be undone
+     */
+    public static RestoreRecovery recoverRestore(Path target) {
+        Objects.requireNonNull(target, "target");
+        Path t = target.toAbsolutePath().normalize();
+        try (io.backupkit.internal.RunLog log = new io.backupkit.internal.RunLog()) {
+            return RestoreEngine.recover(t, log);
+        } catch (java.io.IOException e) {
+            throw new BackupException("Recovery of the interrupted restore into " + t + " failed: "
+                    + e.getMessage() + "; nothing more was changed, look at the work folder beside it", e);
+        }
+    }
+
+    /**
      * Says what retention would remove now, without removing anything: the plan's policy under the same safety rules
      * as after a backup (the newest complete snapshot and pinned ones are kept). Writes nothing, takes no lock.
      *

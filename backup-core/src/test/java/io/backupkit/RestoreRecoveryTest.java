@@ -51,6 +51,41 @@ class RestoreRecoveryTest {
     }
 
     @Test
+    void shouldRecoverOnItsOwnWithoutAPlanAndSayWhichContentTheTargetHolds() throws Exception {
+        Path source = TestTrees.plexLike(tmp.resolve("source"));
+        String before = TestTrees.describe(source).toString();
+        // killed mid-swap: two children already moved to old/, the journal says so, the third move never happened
+        Path work = tmp.resolve(".source.backupkit-restore");
+        Files.createDirectories(work.resolve("old"));
+        Files.createDirectories(work.resolve("new"));
+        StringBuilder journal = new StringBuilder();
+        for (String child : new String[] {"Cache", "Logs", "Media"}) {
+            journal.append("{\"from\":\"").append(source.resolve(child)).append("\",\"to\":\"")
+                    .append(work.resolve("old/" + child)).append("\"}\n");
+        }
+        Files.move(source.resolve("Cache"), work.resolve("old/Cache"));
+        Files.move(source.resolve("Logs"), work.resolve("old/Logs"));
+        Files.writeString(work.resolve("journal.jsonl"), journal + "{\"from\":\"torn");
+
+        RestoreRecovery r = BackupPlan.recoverRestore(source);
+
+        assertThat(r.outcome()).isEqualTo(RestoreRecovery.Outcome.ROLLED_BACK);
+        assertThat(r.workFolder()).isEqualTo(work);
+        assertThat(work).doesNotExist();
+        assertThat(TestTrees.describe(source).toString()).isEqualTo(before);
+        assertThat(BackupPlan.recoverRestore(source).outcome()).isEqualTo(RestoreRecovery.Outcome.NONE);
+
+        Files.createDirectories(work.resolve("new/half-extracted"));
+        assertThat(BackupPlan.recoverRestore(source).outcome()).isEqualTo(RestoreRecovery.Outcome.DISCARDED);
+        assertThat(work).doesNotExist();
+        Files.createDirectories(work.resolve("old"));
+        Files.writeString(work.resolve("journal.jsonl"), "{\"committed\":true}\n");
+        assertThat(BackupPlan.recoverRestore(source).outcome()).isEqualTo(RestoreRecovery.Outcome.FINISHED);
+        assertThat(BackupPlan.recoverRestore(tmp.resolve("missing")).outcome())
+                .isEqualTo(RestoreRecovery.Outcome.NONE);
+    }
+
+    @Test
     void shouldVerifyWithoutTouchingTheTargetInADryRun() throws Exception {
         Path source = TestTrees.plexLike(tmp.resolve("source"));
         BackupPlan plan = BackupPlan.builder().source(source).destination(tmp.resolve("dest")).build();

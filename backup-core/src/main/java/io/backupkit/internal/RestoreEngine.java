@@ -8,6 +8,7 @@ import io.backupkit.ProgressEvent;
 import io.backupkit.RestoreException;
 import io.backupkit.RestoreLimits;
 import io.backupkit.RestoreRequest;
+import io.backupkit.RestoreRecovery;
 import io.backupkit.RestoreResult;
 import io.backupkit.RestoreStep;
 import io.backupkit.AppVersionMismatchException;
@@ -415,7 +416,7 @@ public final class RestoreEngine {
                 long kept = swap(target, work, fresh, excludes);
                 afterHooks(ctx);
                 services.startAll();
-                Fs.deleteTree(work);
+                removeWork(work);
                 result = new RestoreResult(label, target, x.files, x.directories, x.linkCount, x.bytes, kept,
                         Duration.between(start, Instant.now()), log.warnings(), false, List.of());
             }
@@ -593,7 +594,7 @@ public final class RestoreEngine {
         afterHooks(ctx);
         services.startAll();
         try {
-            Fs.deleteTree(work);
+            removeWork(work);
         } catch (IOException e) {
             log.warn("Restore succeeded but the previous content could not be removed from " + work + ": "
                     + SourceScanner.describe(e));
@@ -676,8 +677,23 @@ public final class RestoreEngine {
     }
 
     private void recoverInterrupted(Path target) throws IOException {
-        if (!Files.isDirectory(target)) {
-            return;
+        recover(target, log);
+    }
+
+    /**
+     * Finishes what an interrupted restore into {@code target} left: a work folder whose journal has no committed
+     * line is rolled back (renames undone in reverse order), a committed one or one that never started its swap is
+     * removed.
+     *
+     * @param target the folder restored into
+     * @param log where to say what was done
+     * @return what was found and done
+     * @throws IOException when a rename cannot be undone or the work folder cannot be removed
+     */
+    public static RestoreRecovery recover(Path target, RunLog log) throws IOException {
+        RestoreRecovery result = new RestoreRecovery(target, RestoreRecovery.Outcome.NONE, null);
+        if (!Files.isDirectory(target) || target.getParent() == null) {
+            return result;
         }
         for (Path work : List.of(target.getParent().resolve("." + target.getFileName()
                 + BackupEngine.RESTORE_STAGING_PREFIX), target.resolve(BackupEngine.RESTORE_STAGING_PREFIX))) {
@@ -685,17 +701,36 @@ public final class RestoreEngine {
                 continue;
             }
             Journal journal = Journal.read(work.resolve(JOURNAL));
+            RestoreRecovery.Outcome outcome;
             if (journal.committed) {
                 log.warn("An earlier restore into " + target + " was interrupted after it finished; removing its "
                         + "leftovers in " + work);
+                outcome = RestoreRecovery.Outcome.FINISHED;
             } else if (!journal.moves.isEmpty()) {
                 log.warn("An earlier restore into " + target + " was interrupted during its swap; rolling it back");
                 undo(journal.moves);
+                outcome = RestoreRecovery.Outcome.ROLLED_BACK;
             } else {
                 log.warn("An earlier restore into " + target + " was interrupted before its swap; removing " + work);
+                outcome = RestoreRecovery.Outcome.DISCARDED;
             }
-            Fs.deleteTree(work);
+            removeWork(work);
+            result = new RestoreRecovery(target, outcome, work);
         }
+        return result;
+    }
+
+    /**
+     * Removes a work folder whose swap is over, its journal last: a crash meanwhile leaves the journal, so the next
+     * recovery still knows which content the target holds.
+     */
+    private static void removeWork(Path work) throws IOException {
+        for (Path child : children(work)) {
+            if (!child.getFileName().toString().equals(JOURNAL)) {
+                Fs.deleteTree(child);
+            }
+        }
+        Fs.deleteTree(work);
     }
 
     private long swap(Path target, Path work, Path fresh, List<Glob> excludes) throws IOException {

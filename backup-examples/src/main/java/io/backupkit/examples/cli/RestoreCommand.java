@@ -58,6 +58,11 @@ final class RestoreCommand extends CliCommand {
             description = "The application's data folder: the default target.")
     Path source;
 
+    @Option(names = "--recover",
+            description = "Only finish a restore into --target (or --source) that was interrupted: a swap under way "
+                    + "is undone (the old content), a committed one cleaned up (the restored content); then stop.")
+    boolean recover;
+
     @Option(names = "--dry-run", description = "Verify the snapshot and report what would be restored; touch nothing.")
     boolean dryRun;
 
@@ -94,6 +99,9 @@ final class RestoreCommand extends CliCommand {
 
     @Override
     public Integer call() {
+        if (recover) {
+            return recover();
+        }
         if (archive != null && snapshot != null) {
             throw new ParameterException(spec.commandLine(), "Give --snapshot or --archive, not both");
         }
@@ -177,6 +185,35 @@ final class RestoreCommand extends CliCommand {
                     + r.bytes() + " bytes in " + seconds(r.duration()) + "s (" + r.kept() + " excluded paths kept)");
         }
         printWarnings(r.warnings());
+        return BackupKitCli.EXIT_OK;
+    }
+
+    private Integer recover() {
+        Path into = target != null ? target : source;
+        if (into == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--recover needs the folder that was being restored into: give --target DIR (or --source DIR)");
+        }
+        if (archive != null || snapshot != null || !only.isEmpty() || dryRun) {
+            throw new ParameterException(spec.commandLine(),
+                    "--recover only finishes an interrupted restore: give it no --snapshot, --archive, --only or "
+                            + "--dry-run");
+        }
+        io.backupkit.RestoreRecovery r = BackupPlan.recoverRestore(into);
+        if (common.json) {
+            printJson(r);
+            return BackupKitCli.EXIT_OK;
+        }
+        switch (r.outcome()) {
+            case NONE -> out().println("No interrupted restore into " + r.target() + ": nothing to do");
+            case DISCARDED -> out().println("The restore into " + r.target() + " was interrupted before its swap: "
+                    + "removed its extracted files; the folder holds its old content");
+            case ROLLED_BACK -> out().println("The restore into " + r.target() + " was interrupted during its swap: "
+                    + "rolled back; the folder holds its old content");
+            case FINISHED -> out().println("The restore into " + r.target() + " had finished its swap: removed its "
+                    + "leftovers; the folder holds the restored content");
+            default -> throw new IllegalStateException("unknown outcome " + r.outcome());
+        }
         return BackupKitCli.EXIT_OK;
     }
 
