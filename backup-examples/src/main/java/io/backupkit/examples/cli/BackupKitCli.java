@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code backupkit} command line: back up, resume, restore, list and verify snapshots, prune, pin and unpin
- * them, or run a demo.
+ * them, copy Jellyfin users' play state out of one, or run a demo.
  *
  * <pre>{@code
  * $ java -jar backupkit.jar backup --source /srv/plex --dest /mnt/nas/backups/plex --exclude "Logs/**" --keep 7
@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
         description = "Back up and restore an application's data folder (Plex, Emby, Jellyfin, Sonarr, ...).",
         subcommands = {BackupCommand.class, ResumeCommand.class, RestoreCommand.class, ListCommand.class,
                 VerifyCommand.class, PruneCommand.class, PinCommand.class, UnpinCommand.class, ScheduleCommand.class,
-                DemoCommand.class},
+                CopyUserDataCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:bad usage"},
         footer = {"%nEvery command accepts --json, --quiet, --debug and --help."})
@@ -169,7 +169,8 @@ public final class BackupKitCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "Missing command: one of backup, resume, restore, list, verify, prune, pin, unpin, schedule, demo");
+                "Missing command: one of backup, resume, restore, list, verify, prune, pin, unpin, schedule, "
+                        + "copy-user-data, demo");
     }
 
     /** The version printed by {@code --version}: BackupKit's own. */
