@@ -21,7 +21,7 @@ import java.util.List;
 public final class LibraryFixtures {
 
     /** Movies one library holds below its media folder, as rows of BaseItems. */
-    public static final int MOVIES = 40;
+    public static final int MOVIES = 1200;   // more than one batch of updates
 
     private LibraryFixtures() {
     }
@@ -74,7 +74,7 @@ public final class LibraryFixtures {
             item(c, "dir-movies-trailing", "MediaBrowser.Controller.Entities.Folder", movies + sep, "Movies/", true,
                     null);
             for (int i = 0; i < MOVIES; i++) {
-                String folder = movies + sep + "Film " + i + " (19" + (50 + i) + ")";
+                String folder = movies + sep + "Film " + i + " (" + (1950 + i % 70) + ")";
                 String file = folder + sep + "Film " + i + ".mkv";
                 String data = i == 0 ? "{\"LocalAlternateVersions\":[\"" + json(folder + sep + "Film 0 - 4K.mkv")
                         + "\"],\"Tagline\":\"In space\"}" : null;

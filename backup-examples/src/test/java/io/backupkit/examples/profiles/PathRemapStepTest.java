@@ -160,6 +160,9 @@ class PathRemapStepTest {
         assertThat(notes.get(notes.size() - 1))
                 .isEqualTo("remapped 2 library paths in 2 options.xml, 2 .mblink files, " + rows + " database rows");
         assertThat(warnings).isEmpty();
+        assertThat(extracted.resolve(DB + "-wal")).doesNotExist();
+        assertThat(LibraryFixtures.column(extracted.resolve(DB), "SELECT count(*) FROM MediaStreamInfos WHERE Path"
+                + " LIKE '/mnt/media/Movies/%.en.srt'")).containsExactly(String.valueOf(LibraryFixtures.MOVIES));
     }
 
     @Test
