@@ -5,6 +5,8 @@ import io.backupkit.RestoreLimits;
 import io.backupkit.RestoreRequest;
 import io.backupkit.RestoreResult;
 import io.backupkit.VersionCheck;
+import io.backupkit.examples.profiles.AppProfile;
+import io.backupkit.examples.profiles.PathRemap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +23,8 @@ import java.nio.file.Path;
  * $ backupkit restore --dest /mnt/nas/backups/plex --target /tmp/plex-restored
  * Restored snapshot 20261122T035800Z into /tmp/plex-restored: 3000 files, 12345678 bytes in 1.92s (0 excluded
  *   paths kept)
+ * $ backupkit restore --profile jellyfin --dest /mnt/nas/backups/jellyfin --target /var/lib/jellyfin \
+ *     --remap 'D:\Media=/mnt/media'
  * }</pre>
  */
 @Command(name = "restore", description = "Restore a snapshot (default: the newest complete one), or an archive "
@@ -75,6 +79,13 @@ final class RestoreCommand extends CliCommand {
             description = "Give every restored file this owner, e.g. plex:plex when the app runs as another user on "
                     + "this machine (needs root).")
     String owner;
+
+    @Option(names = "--remap", paramLabel = "OLD=NEW",
+            description = "Rewrite the media paths at or below OLD to NEW in the restored library definitions and "
+                    + "library database, for a machine where the media lives elsewhere (e.g. 'D:\\Media=/mnt/media'). "
+                    + "Needs --profile plex, emby or jellyfin (or a --config with one). Repeatable; the longest "
+                    + "matching OLD wins.")
+    java.util.List<String> remap = new java.util.ArrayList<>();
 
     @Option(names = "--ignore-version",
             description = "Restore even when the snapshot comes from another application version.")
@@ -142,6 +153,9 @@ final class RestoreCommand extends CliCommand {
             } catch (io.backupkit.InvalidPlanException e) {
                 throw new ParameterException(spec.commandLine(), String.join("; ", e.problems()));
             }
+        }
+        if (!remap.isEmpty()) {
+            request = request.step(remapStep(applied));
         }
         RestoreLimits limits = RestoreLimits.defaults();
         if (maxBytes != null) {
@@ -215,6 +229,23 @@ final class RestoreCommand extends CliCommand {
             default -> throw new IllegalStateException("unknown outcome " + r.outcome());
         }
         return BackupKitCli.EXIT_OK;
+    }
+
+    /** The profile's remap step; a usage error without a profile that knows its media paths, or for a bad pair. */
+    private io.backupkit.RestoreStep remapStep(ProfileOptions.Applied applied) {
+        AppProfile app = applied.profile().orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--remap needs --profile plex, emby or jellyfin (or a --config with a profile) to know where the "
+                        + "application keeps its media paths"));
+        if (!app.remapsPaths()) {
+            throw new ParameterException(spec.commandLine(), "--remap cannot rewrite the media paths of profile '"
+                    + app.id() + "': plex, emby and jellyfin can");
+        }
+        try {
+            return app.remap(PathRemap.parse(remap));
+        } catch (io.backupkit.InvalidPlanException e) {
+            throw new ParameterException(spec.commandLine(), String.join("; ",
+                    e.problems().stream().map(p -> "--" + p).toList()));
+        }
     }
 
     private String what(RestoreResult r) {

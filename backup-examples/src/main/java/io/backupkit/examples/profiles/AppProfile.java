@@ -2,7 +2,9 @@ package io.backupkit.examples.profiles;
 
 import io.backupkit.BackupPlan;
 import io.backupkit.CommandServiceController;
+import io.backupkit.InvalidPlanException;
 import io.backupkit.PlanProfile;
+import io.backupkit.RestoreStep;
 import io.backupkit.ServiceControllers;
 
 import java.nio.file.Files;
@@ -52,6 +54,7 @@ public final class AppProfile implements PlanProfile {
     private final Map<Platform, List<String>> versionCommands;
     private final List<String> identity;
     private final List<String> notes;
+    private final LibraryLayout library;
     // how it is applied
     private final boolean optionalExcluded;
     private final boolean applyServices;
@@ -73,6 +76,7 @@ public final class AppProfile implements PlanProfile {
         this.versionCommands = copy(d.versionCommands);
         this.identity = List.copyOf(d.identity);
         this.notes = List.copyOf(d.notes);
+        this.library = d.library;
         this.optionalExcluded = optionalExcluded;
         this.applyServices = applyServices;
         this.pinned = pinned;
@@ -96,6 +100,7 @@ public final class AppProfile implements PlanProfile {
         d.versionCommands.putAll(versionCommands);
         d.identity.addAll(identity);
         d.notes.addAll(notes);
+        d.library = library;
         return d;
     }
 
@@ -224,6 +229,53 @@ public final class AppProfile implements PlanProfile {
     /** @return what a user should know when backing this application up, as text */
     public List<String> notes() {
         return notes;
+    }
+
+    /**
+     * @return whether {@link #remap(PathRemap)} knows where this application keeps its media paths: {@code true} for
+     *         Plex, Emby and Jellyfin
+     */
+    public boolean remapsPaths() {
+        return library != null;
+    }
+
+    /**
+     * A restore step that rewrites the application's media paths in the restored files, for a machine where the
+     * media lives elsewhere: the library folders of its library definitions and the paths in its library database
+     * (which files, tables and columns: the module's README, "Restore onto other media paths"). It works on the
+     * extracted files only; files a partial restore leaves out are skipped. It notes what it changed
+     * ({@code remapped 3 library paths in 2 options.xml, 2 .mblink files, 41250 database rows}) and warns about each
+     * pair that matched nothing. Each database is changed in one transaction; XML files keep every other byte.
+     * Malformed XML or a database that cannot be opened fails the step naming the file, and with it the restore,
+     * leaving the target untouched.
+     *
+     * <pre>{@code
+     * plan.restore(RestoreRequest.latest().target("/var/lib/jellyfin")
+     *     .step(AppProfiles.jellyfin().remap(PathRemap.parse("D:\\Media=/mnt/media"))));
+     * }</pre>
+     *
+     * @param remap the folder pairs
+     * @return the step
+     * @throws InvalidPlanException if the profile does not know its application's media paths
+     *         ({@link #remapsPaths()} is false), naming the profiles that do
+     */
+    public RestoreStep remap(PathRemap remap) {
+        Objects.requireNonNull(remap, "remap");
+        if (library == null) {
+            throw new InvalidPlanException(List.of("profile '" + id + "' cannot remap media paths; plex, emby and "
+                    + "jellyfin can"));
+        }
+        return new LibraryRemap(id, library, remap);
+    }
+
+    /**
+     * @param pairs {@code OLD} to {@code NEW} folders, as {@link PathRemap#of(Map)}
+     * @return {@link #remap(PathRemap)} of them
+     * @throws InvalidPlanException for a bad pair (see {@link PathRemap#parse(String...)}), or a profile that cannot
+     *         remap
+     */
+    public RestoreStep remap(Map<String, String> pairs) {
+        return remap(PathRemap.of(pairs));
     }
 
     /** @return whether applying the profile also excludes {@link #optionalExcludes()} */
@@ -359,6 +411,7 @@ public final class AppProfile implements PlanProfile {
         final Map<Platform, List<String>> versionCommands = new EnumMap<>(Platform.class);
         final List<String> identity = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        LibraryLayout library;
 
         Data(String id, String displayName) {
             this.id = id;

@@ -87,6 +87,7 @@ public final class AppProfiles {
         Collections.addAll(d.excludes, "Diagnostics/**", "Crash Reports/**", "Updates/**", "Logs/**", "Cache/**",
                 "Plug-in Support/Caches/**");
         Collections.addAll(d.optionalExcludes, "**/*.bif");
+        d.library = LibraryLayout.plex();
         Collections.addAll(d.split, "Metadata", "Media");
         Collections.addAll(d.databases, "Plug-in Support/Databases/*.db");
         Collections.addAll(d.identity,
@@ -119,6 +120,7 @@ public final class AppProfiles {
                 .version(LINUX, "dpkg-query", "-W", "-f=${Version}", "emby-server")
                 .version(DOCKER, "sh", "-c", String.format(HTTP_VERSION, "http://localhost:8096/System/Info/Public"));
         Collections.addAll(d.excludes, "logs/**", "cache/**", "transcoding-temp/**");
+        d.library = LibraryLayout.emby();
         Collections.addAll(d.optionalExcludes, "metadata/**");
         Collections.addAll(d.databases, "data/*.db");
         Collections.addAll(d.identity, "config/system.xml (server name, ports; the server id is unsure: possibly"
@@ -145,6 +147,7 @@ public final class AppProfiles {
                 .version(LINUX, "sh", "-c", version)
                 .version(DOCKER, "sh", "-c", version);
         Collections.addAll(d.excludes, "log/**", "cache/**", "transcodes/**", "data/transcodes/**");
+        d.library = LibraryLayout.jellyfin();
         Collections.addAll(d.optionalExcludes, "metadata/**");
         Collections.addAll(d.databases, "data/*.db");
         Collections.addAll(d.identity, "data/device.txt (the server id, unsure)",

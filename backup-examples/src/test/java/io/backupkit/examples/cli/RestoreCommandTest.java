@@ -3,6 +3,7 @@ package io.backupkit.examples.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupkit.examples.demo.TreeComparison;
+import io.backupkit.examples.profiles.LibraryFixtures;
 import io.backupkit.internal.DestinationLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -295,5 +296,104 @@ class RestoreCommandTest {
             assertThat(Files.getOwner(target.resolve("Metadata"), java.nio.file.LinkOption.NOFOLLOW_LINKS).getName())
                     .isEqualTo("nobody");
         }
+    }
+
+    // ---------------------------------------------------------------- --remap
+
+    private String jellyfinBackup() throws Exception {
+        source = LibraryFixtures.jellyfin(tmp.resolve("jellyfin"), "/srv/media", '/');
+        dest = tmp.resolve("backups").toString();
+        return Fixtures.snapshotId(CliRun.of("backup", "--profile", "jellyfin", "--source", source.toString(),
+                "--dest", dest));
+    }
+
+    @Test
+    void shouldRemapMediaPathsWithAProfileAndWarnAboutAPairThatMatchedNothing() throws Exception {
+        String id = jellyfinBackup();
+        Path target = tmp.resolve("new-server");
+
+        CliRun run = CliRun.of("restore", "--profile", "jellyfin", "--dest", dest, "--target", target.toString(),
+                "--remap", "/srv/media=/mnt/media", "--remap", "/srv/tv=/mnt/tv");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("Restored snapshot " + id + " into " + target);
+        assertThat(run.errLines()).containsExactly("warning: remap '/srv/tv=/mnt/tv' matched no path in the restored"
+                + " jellyfin library definitions or database");
+        assertThat(target.resolve("root/default/Movies/Movies.mblink")).hasContent("/mnt/media/Movies");
+        assertThat(target.resolve("root/default/Movies/options.xml")).content()
+                .contains("<Path>/mnt/media/Movies</Path>").contains("<Path>/mnt/media2/Movies</Path>");
+        assertThat(LibraryFixtures.column(target.resolve("data/jellyfin.db"),
+                "SELECT Path FROM BaseItems WHERE Id = 'movie-1'"))
+                .containsExactly("/mnt/media/Movies/Film 1 (1951)/Film 1.mkv");
+        assertThat(LibraryFixtures.integrity(target.resolve("data/jellyfin.db"))).containsExactly("ok");
+    }
+
+    @Test
+    void shouldRemapWithTheProfileOfAConfigFile() throws Exception {
+        jellyfinBackup();
+        Path config = tmp.resolve("jellyfin.json");
+        Files.writeString(config, "{\"profile\": \"jellyfin\", \"destination\": \"" + dest + "\"}");
+        Path target = tmp.resolve("new-server");
+
+        CliRun run = CliRun.of("restore", "--config", config.toString(), "--target", target.toString(),
+                "--remap", "/srv/media/=/mnt/media/");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(target.resolve("root/default/Shows/Shows.mblink")).hasContent("/mnt/media/Shows\n");
+    }
+
+    @Test
+    void shouldListTheRemapStepOnADryRun() throws Exception {
+        jellyfinBackup();
+        Path target = tmp.resolve("new-server");
+
+        CliRun run = CliRun.of("restore", "--profile", "jellyfin", "--dest", dest, "--target", target.toString(),
+                "--remap", "D:\\Media=/mnt/media", "--dry-run");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.outLines()).contains("  would apply the restore step \"remap the jellyfin media paths"
+                + " D:\\Media -> /mnt/media\" to the extracted files");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseRemapWithoutAProfile() throws Exception {
+        backup();
+        Path target = tmp.resolve("restored");
+
+        CliRun run = CliRun.of("restore", "--dest", dest, "--target", target.toString(), "--remap",
+                "/srv/media=/mnt/media");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--remap needs --profile plex, emby or jellyfin (or a --config with a "
+                + "profile)").contains("Try 'backupkit restore --help'");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseRemapWithAProfileThatDoesNotKnowItsMediaPaths() throws Exception {
+        backup();
+
+        CliRun run = CliRun.of("restore", "--profile", "sonarr", "--dest", dest, "--target",
+                tmp.resolve("restored").toString(), "--remap", "/tv=/mnt/tv");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--remap cannot rewrite the media paths of profile 'sonarr': plex, emby and "
+                + "jellyfin can");
+    }
+
+    @Test
+    void shouldRefuseABadRemapPairNamingIt() throws Exception {
+        jellyfinBackup();
+        Path target = tmp.resolve("new-server");
+
+        CliRun run = CliRun.of("restore", "--profile", "jellyfin", "--dest", dest, "--target", target.toString(),
+                "--remap", "/srv/media", "--remap", "/a=/b", "--remap", "/a/=/c");
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).isEqualTo("backupkit: error: --remap '/srv/media' must be OLD=NEW; "
+                + "--remap '/a/=/c' maps the same OLD as '/a=/b' to another NEW");
+        assertThat(target).doesNotExist();
     }
 }
