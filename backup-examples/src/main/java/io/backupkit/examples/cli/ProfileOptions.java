@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -89,14 +90,21 @@ final class ProfileOptions {
         boolean source = app != null && app.defaultSource().isPresent()
                 || file != null && (file.keys().contains("source") || app == null && file.has("source"));
         boolean destination = file != null && file.has("destination");
-        return new Applied(source, destination, skip);
+        AppProfile used = app != null ? app : file != null ? file.profile().orElse(null) : null;
+        return new Applied(source, destination, skip, used);
     }
 
     /**
      * @param source whether the profile or the file set the source
      * @param destination whether the file set the destination
      * @param skipped the keys of the file left out
+     * @param app the profile applied: {@code --profile}'s, else the file's, else {@code null}
      */
-    record Applied(boolean source, boolean destination, Collection<String> skipped) {
+    record Applied(boolean source, boolean destination, Collection<String> skipped, AppProfile app) {
+
+        /** @return the profile applied, if any */
+        Optional<AppProfile> profile() {
+            return Optional.ofNullable(app);
+        }
     }
 }
