@@ -74,6 +74,7 @@ public final class BackupPlan {
     private final Duration retryWait;
     private final boolean spaceCheck;
     private final List<NotifyRule> notifiers;
+    private final Map<String, Inventory> inventories;
 
     private BackupPlan(Builder b, Archiver archiver) {
         this.source = b.source;
@@ -106,6 +107,7 @@ public final class BackupPlan {
         this.retryWait = b.retryWait;
         this.spaceCheck = b.spaceCheck;
         this.notifiers = List.copyOf(b.notifiers);
+        this.inventories = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.inventories));
     }
 
     /**
@@ -150,6 +152,7 @@ public final class BackupPlan {
         b.retryWait = retryWait;
         b.spaceCheck = spaceCheck;
         b.notifiers.addAll(notifiers);
+        b.inventories.putAll(inventories);
         return b;
     }
 
@@ -472,12 +475,18 @@ public final class BackupPlan {
         return notifiers;
     }
 
+    /** @return the inventories recorded at backup and compared after a restore, by name, in the order added */
+    public Map<String, Inventory> inventories() {
+        return inventories;
+    }
+
     @Override
     public String toString() {
         return "BackupPlan[source=" + source + ", destination=" + destination + ", archiver=" + archiver.id()
                 + (archiverOptions.isEmpty() ? "" : " " + archiverOptions)
                 + ", excludes=" + excludes + ", special=" + special + (split.isEmpty() ? "" : ", split=" + split)
                 + (databases.isEmpty() ? "" : ", databases=" + databases)
+                + (inventories.isEmpty() ? "" : ", inventories=" + inventories.keySet())
                 + ", workers=" + workers + ", retention=" + retention
                 + (services.isEmpty() ? "" : ", services=" + services.stream().map(ServiceController::id).toList())
                 + (staging == null ? "" : ", staging=" + staging)
@@ -545,6 +554,7 @@ public final class BackupPlan {
         private Duration retryWait = DEFAULT_RETRY_WAIT;
         private boolean spaceCheck = true;
         private final List<NotifyRule> notifiers = new ArrayList<>();
+        private final Map<String, Inventory> inventories = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -1092,6 +1102,35 @@ public final class BackupPlan {
                         + notifier + ", " + when + ", " + attachLog));
             }
             notifiers.add(new NotifyRule(notifier, when, attachLog));
+            return this;
+        }
+
+        /**
+         * Records a list of what is installed in the source (plugins, say) in every snapshot's manifest, under
+         * {@code name}. After a restore, {@link RestoreResult#inventory()} holds the snapshot's list and
+         * {@link RestoreResult#missing()} the entries the target lacks once the restore is done (the same function
+         * run on the target), so the user knows what to install again. A function that fails is a warning, never a
+         * failed run. Adding another inventory of the same name replaces it. Default: none.
+         *
+         * <pre>{@code
+         * builder.inventory("plugins", folder -> List.of("Trakt.bundle"));
+         * }</pre>
+         *
+         * @param name the inventory's name, e.g. {@code plugins}: letters, digits, {@code .}, {@code _} and {@code -}
+         * @param inventory lists the entries of a data folder
+         * @return this builder
+         * @throws InvalidPlanException quoting the name, if it is blank or holds other characters, or if
+         *         {@code inventory} is null
+         */
+        public Builder inventory(String name, Inventory inventory) {
+            if (name == null || !name.strip().matches("[A-Za-z0-9._-]+")) {
+                throw new InvalidPlanException(List.of("inventory name must be letters, digits, '.', '_' or '-', was '"
+                        + name + "'"));
+            }
+            if (inventory == null) {
+                throw new InvalidPlanException(List.of("inventory '" + name.strip() + "' must not be null"));
+            }
+            inventories.put(name.strip(), inventory);
             return this;
         }
 

@@ -84,7 +84,7 @@ public interface RestoreStep {
          * @param extracted the folder holding the extracted files, laid out as the source was
          * @param target the live folder being restored into
          * @param only the paths of a partial restore ({@link RestoreRequest#only(String...)}), empty for all
-         * @param info receives lines for the run's log
+         * @param info receives the step's notes (the run's log and the result's notes)
          * @param warn receives warnings, reported on the result as well as logged
          */
         public Staged(String snapshotId, Path extracted, Path target, List<String> only, Consumer<String> info,
@@ -120,7 +120,10 @@ public interface RestoreStep {
             return only;
         }
 
-        /** @param line a line for the run's log */
+        /**
+         * @param line what the step did, for the run's log and {@link RestoreResult#notes()} (e.g. {@code kept the
+         *        target's data/device.txt}); say what a user needs to know, not every file touched
+         */
         public void note(String line) {
             info.accept(line);
         }

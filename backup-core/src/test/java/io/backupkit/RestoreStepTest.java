@@ -45,6 +45,23 @@ class RestoreStepTest {
     }
 
     @Test
+    void shouldReportTheStepsNotesOnTheResultInOrder() throws Exception {
+        Path source = TestTrees.plexLike(tmp.resolve("source"));
+        BackupPlan plan = BackupPlan.builder().source(source).destination(tmp.resolve("dest")).build();
+        String id = plan.backup().snapshotId();
+
+        RestoreResult r = plan.restore(RestoreRequest.of(id).target(tmp.resolve("target"))
+                .step(RestoreStep.named("first", staged -> staged.note("kept the target's device.txt")))
+                .step(RestoreStep.named("second", staged -> staged.note("removed MachineIdentifier"))));
+
+        assertThat(r.notes()).containsExactly("kept the target's device.txt", "removed MachineIdentifier");
+        assertThat(r.warnings()).noneMatch(w -> w.contains("device.txt"));
+        RestoreResult dry = plan.restore(RestoreRequest.of(id).target(tmp.resolve("target")).dryRun(true)
+                .step(RestoreStep.named("first", staged -> staged.note("never"))));
+        assertThat(dry.notes()).isEmpty();
+    }
+
+    @Test
     void shouldLeaveTheTargetUntouchedWhenAStepFails() throws Exception {
         Path source = TestTrees.plexLike(tmp.resolve("source"));
         BackupPlan plan = BackupPlan.builder().source(source).destination(tmp.resolve("dest")).build();

@@ -424,6 +424,9 @@ public final class BackupEngine {
         List<Unit> units = scan();
         PreviousSnapshot prev = PreviousSnapshot.find(store, id, archiverInfo(), plan.archiver().contentOptions(),
                 m -> { });
+        Inventories.list(plan.inventories(), plan.source(), w -> log.step("fail to record an inventory: {}", w))
+                .forEach((name, entries) -> log.step("record the inventory '{}' of the source: {} entries {}", name,
+                        entries.size(), entries));
         if (plan.spaceCheck()) {
             checkSpace(units, false, prev);
         }
@@ -577,6 +580,14 @@ public final class BackupEngine {
     private BackupResult write(Instant start, Operation op, String id, Path partial, ServiceRun services,
                                String appVersion, Path extras) throws IOException {
         List<Unit> units = scan();
+        // listed while the services are stopped, from the same tree the units are written from
+        Map<String, List<String>> inventory = plan.inventories().isEmpty() ? null
+                : Inventories.list(plan.inventories(), plan.source(), w -> log.warn(w
+                        + "; the snapshot records no such inventory"));
+        if (inventory != null) {
+            inventory.forEach((name, entries) -> log.info("Inventory '{}': {} entries {}", name, entries.size(),
+                    entries));
+        }
         previous = PreviousSnapshot.find(store, id, archiverInfo(), plan.archiver().contentOptions(),
                 m -> log.info("{}", m));
         if (!services.any() && plan.spaceCheck()) {
@@ -636,7 +647,7 @@ public final class BackupEngine {
                 SnapshotStore.timeOf(id).toString(), Instant.now().toString(), DestinationLock.hostName(),
                 appVersion == null ? null : new Manifest.App(null, appVersion), archiverInfo(), planInfo(), records,
                 new Manifest.Totals(files, dirs, links, bytes, stored), extraFiles,
-                Databases.toManifest(capturedDatabases));
+                Databases.toManifest(capturedDatabases), inventory);
         log.info("Snapshot {}: {} units ({} kept), {} files, {} folders, {} links, {} bytes, {} bytes stored", id,
                 records.size(), reused, files, dirs, links, bytes, stored);
         log.close();

@@ -27,11 +27,15 @@ import java.util.Map;
  *        (absent) when none
  * @param databases the files captured as live databases, sorted by path; {@code null} (absent) when none, as in
  *        manifests written before database capture existed
+ * @param inventory the plan's inventories of the source, by name, each sorted; {@code null} (absent) when the plan
+ *        has none, as in manifests written before inventories existed (which read as "no inventories"). Readers that
+ *        do not know the field ignore it, so it needs no new format version
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(int formatVersion, String engineVersion, String id, String created, String finished,
                        String host, App app, ArchiverInfo archiver, PlanInfo plan, List<UnitRecord> units,
-                       Totals totals, List<ExtraFile> extras, List<DatabaseFile> databases) {
+                       Totals totals, List<ExtraFile> extras, List<DatabaseFile> databases,
+                       Map<String, List<String>> inventory) {
 
     /** Folder of a snapshot holding the hooks' extra files. */
     public static final String EXTRAS = "extras";

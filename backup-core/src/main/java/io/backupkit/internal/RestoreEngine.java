@@ -84,6 +84,7 @@ public final class RestoreEngine {
     private final BackupPlan plan;
     private final Events events;
     private final RunLog log = new RunLog();
+    private final List<String> notes = new ArrayList<>();
     private String appVersion;
 
     /**
@@ -128,8 +129,7 @@ public final class RestoreEngine {
         }
         List<String> warnings = new ArrayList<>(r.warnings());
         warnings.addAll(failed);
-        return new RestoreResult(r.snapshotId(), r.target(), r.files(), r.directories(), r.links(), r.bytes(),
-                r.kept(), r.duration(), warnings, r.dryRun(), r.steps());
+        return r.withWarnings(warnings);
     }
 
     private void notifyFailure(RestoreRequest request, Instant start, String id, RuntimeException e, Path logFile) {
@@ -391,7 +391,8 @@ public final class RestoreEngine {
                 }
                 services.describeStart("after the swap");
                 result = new RestoreResult(label, target, x.files, x.directories, x.linkCount, x.bytes, 0,
-                        Duration.between(start, Instant.now()), log.warnings(), true, log.steps());
+                        Duration.between(start, Instant.now()), log.warnings(), true, log.steps(), List.of(),
+                        Map.of(), Map.of());
             } else {
                 recoverInterrupted(target);
                 Files.createDirectories(target);
@@ -400,9 +401,12 @@ public final class RestoreEngine {
                 Path fresh = work.resolve("new");
                 Files.createDirectories(fresh);
                 ExtractSink sink = new ExtractSink(fresh);
+                Map<String, List<String>> inventory;
                 try {
                     x.extract(archiver, archivePath, sink);
                     sink.finish();
+                    // no manifest: the archive's own content, as extracted, is what it had installed
+                    inventory = Inventories.list(plan.inventories(), fresh, log::warn);
                     applySteps(label, fresh, target, List.of(), request.steps());
                 } catch (RuntimeException | IOException e) {
                     Fs.deleteTree(work);
@@ -414,11 +418,13 @@ public final class RestoreEngine {
                 }
                 stopForSwap(services, work);
                 long kept = swap(target, work, fresh, excludes);
+                Map<String, List<String>> missing = missing(inventory, target);
                 afterHooks(ctx);
                 services.startAll();
                 removeWork(work);
                 result = new RestoreResult(label, target, x.files, x.directories, x.linkCount, x.bytes, kept,
-                        Duration.between(start, Instant.now()), log.warnings(), false, List.of());
+                        Duration.between(start, Instant.now()), log.warnings(), false, List.of(), notes, inventory,
+                        missing);
             }
             log.info("Restored archive {} into {}: {} files, {} bytes", archivePath, target, x.files, x.bytes);
             success = true;
@@ -516,7 +522,7 @@ public final class RestoreEngine {
         services.describeStart("after the swap");
         return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
                 t == null ? 0 : t.links(), reader.bytes(), 0, Duration.between(start, Instant.now()),
-                log.warnings(), true, log.steps());
+                log.warnings(), true, log.steps(), List.of(), inventoryOf(manifest), Map.of());
     }
 
     private void failIfProblems(String id, List<VerifyProblem> problems, SnapshotReader reader, Instant start) {
@@ -591,6 +597,8 @@ public final class RestoreEngine {
         stopForSwap(services, work);
         long kept = selected == null ? swap(target, work, fresh, excludes) : swapOnly(target, work, fresh, only);
         databases.removeStaleCompanions(target, restoredDatabases, log);
+        Map<String, List<String>> inventory = inventoryOf(manifest);
+        Map<String, List<String>> missing = missing(inventory, target);
         afterHooks(ctx);
         services.startAll();
         try {
@@ -606,11 +614,29 @@ public final class RestoreEngine {
             log.info("Restored {} of snapshot {} into {}: {} files, {} bytes", only, id, target, selected.files,
                     selected.bytes);
             return new RestoreResult(id, target, selected.files, selected.directories, selected.links,
-                    selected.bytes, 0, Duration.between(start, Instant.now()), log.warnings(), false, List.of());
+                    selected.bytes, 0, Duration.between(start, Instant.now()), log.warnings(), false, List.of(),
+                    notes, inventory, missing);
         }
         return new RestoreResult(id, target, reader.files(), t == null ? 0 : t.directories(),
                 t == null ? 0 : t.links(), reader.bytes(), kept, Duration.between(start, Instant.now()),
-                log.warnings(), false, List.of());
+                log.warnings(), false, List.of(), notes, inventory, missing);
+    }
+
+    /** @return the snapshot's inventories; none for a manifest written before inventories existed */
+    private static Map<String, List<String>> inventoryOf(Manifest manifest) {
+        return manifest.inventory() == null ? Map.of() : manifest.inventory();
+    }
+
+    /**
+     * Lists the plan's inventories on the restored target and names what the snapshot had that the target lacks,
+     * so the user knows what to install again.
+     */
+    private Map<String, List<String>> missing(Map<String, List<String>> inventory, Path target) {
+        Map<String, List<String>> missing = Inventories.missing(inventory, plan.inventories(), target,
+                w -> log.warn(w + "; cannot tell what the restored target lacks"));
+        missing.forEach((name, lacking) -> log.info("Inventory '{}': {} in the snapshot, {} not in {}{}", name,
+                inventory.get(name).size(), lacking.size(), target, lacking.isEmpty() ? "" : ": " + lacking));
+        return missing;
     }
 
     private void describeSteps(List<RestoreStep> steps) {
@@ -622,8 +648,10 @@ public final class RestoreEngine {
     /** Runs the request's steps on the extracted files; a failing one fails the restore before the swap. */
     private void applySteps(String id, Path fresh, Path target, List<String> only, List<RestoreStep> steps)
             throws IOException {
-        RestoreStep.Staged staged = new RestoreStep.Staged(id, fresh, target, only, line -> log.info("{}", line),
-                log::warn);
+        RestoreStep.Staged staged = new RestoreStep.Staged(id, fresh, target, only, line -> {
+            log.info("{}", line);
+            notes.add(line);
+        }, log::warn);
         for (RestoreStep step : steps) {
             log.info("Applying the restore step \"{}\"", step.description());
             try {

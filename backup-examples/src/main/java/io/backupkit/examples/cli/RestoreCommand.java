@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code backupkit restore}: restores a complete snapshot (the newest by default) into {@code --target}, or into
@@ -25,11 +27,18 @@ import java.nio.file.Path;
  *   paths kept)
  * $ backupkit restore --profile jellyfin --dest /mnt/nas/backups/jellyfin --target /var/lib/jellyfin \
  *     --remap 'D:\Media=/mnt/media'
+ * $ backupkit restore --dest /mnt/nas/backups/jellyfin --profile jellyfin --target /srv/jellyfin2 --keep-identity
+ * Restored snapshot 20261122T035800Z into /srv/jellyfin2: ...
+ *   kept the target's data/device.txt (the server id)
+ * Plugins in the snapshot: Trakt 26.0.0.0; not installed in the target: none
  * }</pre>
  */
 @Command(name = "restore", description = "Restore a snapshot (default: the newest complete one), or an archive "
         + "made by another tool.")
 final class RestoreCommand extends CliCommand {
+
+    /** What picocli gives {@code --owner} without a value: take the profile's owner (no argument can spell it). */
+    static final String OWNER_FROM_PROFILE = "\u0000profile";
 
     @Option(names = "--dest", paramLabel = "DIR",
             description = "The folder that holds the snapshots (required unless --archive is given).")
@@ -75,9 +84,11 @@ final class RestoreCommand extends CliCommand {
                     + "the rest of the target stays as it is. Repeatable.")
     java.util.List<String> only = new java.util.ArrayList<>();
 
-    @Option(names = "--owner", paramLabel = "USER[:GROUP]",
+    @Option(names = "--owner", paramLabel = "USER[:GROUP]", arity = "0..1", fallbackValue = OWNER_FROM_PROFILE,
             description = "Give every restored file this owner, e.g. plex:plex when the app runs as another user on "
-                    + "this machine (needs root).")
+                    + "this machine (needs root). Without a value: the user the profile's service runs as on this "
+                    + "platform (Linux packages: plex:plex, emby:emby, jellyfin:jellyfin, sonarr:media, "
+                    + "radarr:media).")
     String owner;
 
     @Option(names = "--remap", paramLabel = "OLD=NEW",
@@ -86,6 +97,11 @@ final class RestoreCommand extends CliCommand {
                     + "Needs --profile plex, emby or jellyfin (or a --config with one). Repeatable; the longest "
                     + "matching OLD wins.")
     java.util.List<String> remap = new java.util.ArrayList<>();
+    @Option(names = "--keep-identity",
+            description = "Restore as an additional server: the target keeps its own identity (server id, sign-in, "
+                    + "API key); into a fresh folder the snapshot's is left out, so the app makes a new one. Needs "
+                    + "--profile (or a --config file with a profile).")
+    boolean keepIdentity;
 
     @Option(names = "--ignore-version",
             description = "Restore even when the snapshot comes from another application version.")
@@ -137,9 +153,25 @@ final class RestoreCommand extends CliCommand {
         if (into != null) {
             request = request.target(into);   // else the plan's source, from the profile or the file
         }
+        if (keepIdentity) {
+            AppProfile app = applied.profile().orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "--keep-identity needs --profile NAME (or a --config file with a profile): the profile says where "
+                            + "the application keeps its identity"));
+            request = request.step(app.keepIdentity());
+        }
         if (owner != null) {
+            String asked = owner;
+            if (OWNER_FROM_PROFILE.equals(owner)) {
+                AppProfile app = applied.profile().orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "--owner without a value takes the user the profile's service runs as: give --profile NAME "
+                                + "(or a --config file with a profile), or --owner USER[:GROUP]"));
+                asked = app.defaultOwner().orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "--owner without a value: profile '" + app.id() + "' knows no owner on "
+                                + app.platform().name().toLowerCase(Locale.ROOT) + " (a container runs as its "
+                                + "PUID/PGID, Windows and macOS as the installing user); give --owner USER[:GROUP]"));
+            }
             try {
-                request = request.owner(owner);
+                request = request.owner(asked);
             } catch (io.backupkit.InvalidPlanException e) {
                 throw new ParameterException(spec.commandLine(), String.join("; ", e.problems()));
             }
@@ -197,6 +229,14 @@ final class RestoreCommand extends CliCommand {
         } else {
             out().println("Restored " + what(r) + " into " + r.target() + ": " + r.files() + " files, "
                     + r.bytes() + " bytes in " + seconds(r.duration()) + "s (" + r.kept() + " excluded paths kept)");
+            r.notes().forEach(note -> out().println("  " + note));
+        }
+        if (!common.json) {
+            r.inventory().forEach((name, entries) -> {
+                List<String> missing = r.missing().get(name);
+                out().println(title(name) + " in the snapshot: " + listed(entries)
+                        + (missing == null ? "" : "; not installed in the target: " + listed(missing)));
+            });
         }
         printWarnings(r.warnings());
         return BackupKitCli.EXIT_OK;
@@ -246,6 +286,14 @@ final class RestoreCommand extends CliCommand {
             throw new ParameterException(spec.commandLine(), String.join("; ",
                     e.problems().stream().map(p -> "--" + p).toList()));
         }
+    }
+
+    private static String title(String name) {
+        return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+    }
+
+    private static String listed(List<String> entries) {
+        return entries.isEmpty() ? "none" : String.join(", ", entries);
     }
 
     private String what(RestoreResult r) {

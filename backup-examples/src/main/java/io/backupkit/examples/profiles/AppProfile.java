@@ -3,6 +3,7 @@ package io.backupkit.examples.profiles;
 import io.backupkit.BackupPlan;
 import io.backupkit.CommandServiceController;
 import io.backupkit.InvalidPlanException;
+import io.backupkit.Inventory;
 import io.backupkit.PlanProfile;
 import io.backupkit.RestoreStep;
 import io.backupkit.ServiceControllers;
@@ -36,9 +37,15 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Applying the profile marks its {@link #databases()} on the builder, so they are captured through SQLite's
- * online backup (with {@code io.backupkit:backup-sqlite} on the class path, as in the CLI jar) instead of copied raw.
+ * online backup (with {@code io.backupkit:backup-sqlite} on the class path, as in the CLI jar) instead of copied raw,
+ * and registers its {@link #plugins()} as the inventory {@value #PLUGINS}, so a restore says which plugins the
+ * target lacks. For a restore it also offers {@link #keepIdentity()} (restore as an additional server) and
+ * {@link #defaultOwner()} (the user its service runs as).
  */
 public final class AppProfile implements PlanProfile {
+
+    /** The name of the plugin inventory a profile registers ({@code BackupPlan.Builder.inventory}). */
+    public static final String PLUGINS = "plugins";
 
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
@@ -53,6 +60,9 @@ public final class AppProfile implements PlanProfile {
     private final Map<Platform, String> services;
     private final Map<Platform, List<String>> versionCommands;
     private final List<String> identity;
+    private final List<IdentityItem> identityItems;
+    private final Map<Platform, String> owners;
+    private final Inventory plugins;
     private final List<String> notes;
     private final LibraryLayout library;
     // how it is applied
@@ -75,6 +85,9 @@ public final class AppProfile implements PlanProfile {
         this.services = Map.copyOf(d.services);
         this.versionCommands = copy(d.versionCommands);
         this.identity = List.copyOf(d.identity);
+        this.identityItems = List.copyOf(d.identityItems);
+        this.owners = Map.copyOf(d.owners);
+        this.plugins = d.plugins;
         this.notes = List.copyOf(d.notes);
         this.library = d.library;
         this.optionalExcluded = optionalExcluded;
@@ -99,6 +112,9 @@ public final class AppProfile implements PlanProfile {
         d.services.putAll(services);
         d.versionCommands.putAll(versionCommands);
         d.identity.addAll(identity);
+        d.identityItems.addAll(identityItems);
+        d.owners.putAll(owners);
+        d.plugins = plugins;
         d.notes.addAll(notes);
         d.library = library;
         return d;
@@ -226,6 +242,55 @@ public final class AppProfile implements PlanProfile {
         return identity;
     }
 
+    /**
+     * @return where the server's identity lives, as data: whole files, attributes of an XML file's root element,
+     *         child elements of it; what {@link #keepIdentity()} keeps
+     */
+    public List<IdentityItem> identityItems() {
+        return identityItems;
+    }
+
+    /**
+     * A restore step that restores "as an additional server": the target keeps its own identity
+     * ({@link #identityItems()}), and where the target has none (a fresh folder) the snapshot's is left out, so the
+     * application makes a new one at its first start. Only the extracted files are changed; the rest of an XML file
+     * stays byte for byte. Files a partial restore does not restore are left alone. A target or snapshot file that
+     * is not well-formed XML fails the restore, naming it; the target is then untouched. Without it a restore
+     * brings the old server's identity back, which is right when it replaces that server.
+     *
+     * <pre>{@code
+     * plan.restore(RestoreRequest.latest().target(newServer).step(AppProfiles.plex().keepIdentity()));
+     * }</pre>
+     *
+     * @return the step; what it kept or removed is in {@code RestoreResult.notes()}
+     */
+    public RestoreStep keepIdentity() {
+        return new IdentityKeeper(displayName, identityItems);
+    }
+
+    /**
+     * @param platform a platform
+     * @return the {@code USER[:GROUP]} the application's service runs as there (the owner its restored files need),
+     *         or empty when the profile knows none (Docker images run as the container's PUID/PGID, Windows and
+     *         macOS keep the installing user)
+     */
+    public Optional<String> defaultOwner(Platform platform) {
+        return Optional.ofNullable(owners.get(Objects.requireNonNull(platform, "platform")));
+    }
+
+    /** @return the default owner on {@link #platform()}, or empty */
+    public Optional<String> defaultOwner() {
+        return defaultOwner(platform());
+    }
+
+    /**
+     * @return how the installed plugins are listed from the data folder; applying the profile registers it as the
+     *         inventory {@value #PLUGINS}. Empty when the profile knows no plugin folder
+     */
+    public Optional<Inventory> plugins() {
+        return Optional.ofNullable(plugins);
+    }
+
     /** @return what a user should know when backing this application up, as text */
     public List<String> notes() {
         return notes;
@@ -332,8 +397,9 @@ public final class AppProfile implements PlanProfile {
 
     /**
      * Sets the source to {@link #defaultSource()} when one is found, adds {@link #appliedExcludes()},
-     * {@link #special()} and {@link #split()}, and, with {@link #withServices(boolean)}, the service of
-     * {@link #platform()} with its version command.
+     * {@link #special()}, {@link #split()} and {@link #databases()}, registers {@link #plugins()} as the inventory
+     * {@value #PLUGINS}, and, with {@link #withServices(boolean)}, adds the service of {@link #platform()} with its
+     * version command.
      *
      * @param builder the builder
      */
@@ -344,6 +410,7 @@ public final class AppProfile implements PlanProfile {
                 .special(special.toArray(String[]::new))
                 .split(split.toArray(String[]::new))
                 .database(databases().toArray(String[]::new)); // captured consistently when backup-sqlite is there
+        plugins().ifPresent(p -> builder.inventory(PLUGINS, p));
         if (applyServices) {
             Platform p = platform();
             service(p).ifPresent(spec -> {
@@ -410,6 +477,9 @@ public final class AppProfile implements PlanProfile {
         final Map<Platform, String> services = new EnumMap<>(Platform.class);
         final Map<Platform, List<String>> versionCommands = new EnumMap<>(Platform.class);
         final List<String> identity = new ArrayList<>();
+        final List<IdentityItem> identityItems = new ArrayList<>();
+        final Map<Platform, String> owners = new EnumMap<>(Platform.class);
+        Inventory plugins;
         final List<String> notes = new ArrayList<>();
         LibraryLayout library;
 
@@ -430,6 +500,16 @@ public final class AppProfile implements PlanProfile {
 
         Data version(Platform p, String... command) {
             versionCommands.put(p, List.of(command));
+            return this;
+        }
+
+        Data owner(Platform p, String owner) {
+            owners.put(p, owner);
+            return this;
+        }
+
+        Data plugins(Inventory inventory) {
+            plugins = inventory;
             return this;
         }
     }

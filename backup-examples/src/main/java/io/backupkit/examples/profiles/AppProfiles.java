@@ -28,6 +28,8 @@ public final class AppProfiles {
     /** The ids of the built-in profiles, in this order. */
     public static final List<String> IDS = List.of("plex", "emby", "jellyfin", "sonarr", "radarr");
 
+    private static final String PLEX_PREFERENCES = "Preferences.xml";
+
     private static final String HTTP_VERSION = "curl -fsS %s | sed -n 's/.*\"Version\":\"\\([^\"]*\\)\".*/\\1/p'";
 
     private AppProfiles() {
@@ -92,12 +94,29 @@ public final class AppProfiles {
         Collections.addAll(d.databases, "Plug-in Support/Databases/*.db");
         Collections.addAll(d.identity,
                 "Preferences.xml: attributes MachineIdentifier and ProcessedMachineIdentifier (the server's identity"
-                        + " towards plex.tv), PlexOnlineToken (the account sign-in)");
+                        + " towards plex.tv), AnonymousMachineIdentifier, CertificateUUID and CertificateVersion (its"
+                        + " plex.direct certificate), and the sign-in PlexOnlineToken, PlexOnlineUsername,"
+                        + " PlexOnlineMail, PlexOnlineHome (the token is issued to this server)");
+        String plexId = "Plex Media Server makes a new identity at its first start";
+        String signIn = "sign the server in again (claim it) in its web app after its first start";
+        for (String a : List.of("MachineIdentifier", "ProcessedMachineIdentifier", "AnonymousMachineIdentifier")) {
+            d.identityItems.add(IdentityItem.xmlAttribute(PLEX_PREFERENCES, a, "the server's identity", plexId));
+        }
+        for (String a : List.of("CertificateUUID", "CertificateVersion")) {
+            d.identityItems.add(IdentityItem.xmlAttribute(PLEX_PREFERENCES, a,
+                    "the server's plex.direct certificate", "Plex Media Server gets a new certificate"));
+        }
+        for (String a : List.of("PlexOnlineToken", "PlexOnlineUsername", "PlexOnlineMail", "PlexOnlineHome")) {
+            d.identityItems.add(IdentityItem.xmlAttribute(PLEX_PREFERENCES, a,
+                    "the sign-in, issued to this server", signIn));
+        }
+        d.owner(LINUX, "plex:plex").plugins(PluginInventories.bundles("Plug-ins"));
         Collections.addAll(d.notes,
                 "On Windows Plex keeps its settings in the registry (HKCU\\Software\\Plex, Inc.\\Plex Media Server),"
                         + " not in Preferences.xml: export that key separately (a beforeBackup hook)",
                 "Restoring onto another machine with the same MachineIdentifier makes both servers the same server"
-                        + " towards plex.tv: stop the old one for good");
+                        + " towards plex.tv: stop the old one for good, or restore with keepIdentity()"
+                        + " (restore --keep-identity) to add a second server");
         return AppProfile.of(d);
     }
 
@@ -123,8 +142,11 @@ public final class AppProfiles {
         d.library = LibraryLayout.emby();
         Collections.addAll(d.optionalExcludes, "metadata/**");
         Collections.addAll(d.databases, "data/*.db");
-        Collections.addAll(d.identity, "config/system.xml (server name, ports; the server id is unsure: possibly"
-                + " data/device.txt as in Jellyfin)");
+        Collections.addAll(d.identity, "data/device.txt (the server id, as in the open-source Emby code Jellyfin"
+                + " forked; unchecked for Emby 4)", "config/system.xml (server name, ports: settings, not identity)");
+        d.identityItems.add(IdentityItem.file("data/device.txt", "the server id",
+                "Emby Server makes a new one at its first start"));
+        d.owner(LINUX, "emby:emby").plugins(PluginInventories.files("plugins", ".dll"));
         return AppProfile.of(d);
     }
 
@@ -150,8 +172,11 @@ public final class AppProfiles {
         d.library = LibraryLayout.jellyfin();
         Collections.addAll(d.optionalExcludes, "metadata/**");
         Collections.addAll(d.databases, "data/*.db");
-        Collections.addAll(d.identity, "data/device.txt (the server id, unsure)",
-                "config/system.xml (ServerName and the other server settings)");
+        Collections.addAll(d.identity, "data/device.txt (the server id)",
+                "config/system.xml (ServerName and the other server settings: settings, not identity)");
+        d.identityItems.add(IdentityItem.file("data/device.txt", "the server id",
+                "Jellyfin makes a new one at its first start"));
+        d.owner(LINUX, "jellyfin:jellyfin").plugins(PluginInventories.jellyfin("plugins"));
         Collections.addAll(d.notes, "The Linux package keeps its configuration in /etc/jellyfin, outside"
                 + " /var/lib/jellyfin: back it up with a second plan");
         return AppProfile.of(d);
@@ -189,7 +214,11 @@ public final class AppProfiles {
         Collections.addAll(d.excludes, "logs/**", "UpdateLogs/**", "logs.db", "logs.db-wal", "logs.db-shm");
         Collections.addAll(d.optionalExcludes, "MediaCover/**");
         Collections.addAll(d.databases, id + ".db");
-        Collections.addAll(d.identity, "config.xml: ApiKey (and InstanceName, when set)");
+        Collections.addAll(d.identity, "config.xml: ApiKey (what other apps connect with; InstanceName is a"
+                + " setting, not identity)");
+        d.identityItems.add(IdentityItem.xmlElement("config.xml", "ApiKey", "the API key other apps connect with",
+                name + " makes a new one at its first start: give it to the apps that connect to " + name));
+        d.owner(LINUX, id + ":media").plugins(PluginInventories.ownerNamed("plugins"));
         Collections.addAll(d.notes, "The version is in GET /api/v3/system/status, which needs the ApiKey of"
                 + " config.xml (X-Api-Key header): no version command is built in");
         return AppProfile.of(d);

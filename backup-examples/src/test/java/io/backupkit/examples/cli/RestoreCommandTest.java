@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupkit.examples.demo.TreeComparison;
 import io.backupkit.examples.profiles.LibraryFixtures;
+import io.backupkit.examples.profiles.IdentityFixtures;
 import io.backupkit.internal.DestinationLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 class RestoreCommandTest {
 
@@ -395,5 +397,145 @@ class RestoreCommandTest {
         assertThat(run.errLines().get(0)).isEqualTo("backupkit: error: --remap '/srv/media' must be OLD=NEW; "
                 + "--remap '/a/=/c' maps the same OLD as '/a=/b' to another NEW");
         assertThat(target).doesNotExist();
+    @Test
+    void shouldRefuseKeepIdentityWithoutAProfile() throws IOException {
+        backup();
+
+        CliRun run = CliRun.of("restore", "--dest", dest, "--target", tmp.resolve("t").toString(), "--keep-identity");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("--keep-identity needs --profile NAME (or a --config file with a profile)");
+        assertThat(tmp.resolve("t")).doesNotExist();
+    }
+
+    @Test
+    void shouldRestoreAsAnAdditionalServerWithKeepIdentity() throws IOException {
+        Path old = IdentityFixtures.plex(tmp.resolve("old-server"));
+        String backups = tmp.resolve("plex-backups").toString();
+        Fixtures.snapshotId(CliRun.of("backup", "--profile", "plex", "--source", old.toString(), "--dest", backups));
+        Path second = tmp.resolve("second-server");
+        IdentityFixtures.write(second, "Preferences.xml", IdentityFixtures.plexPreferences(
+                IdentityFixtures.NEW_MACHINE, "0c1d2e3f405162738495a6b7c8d9eaf0b1c2d3e4", null, "Neu"));
+        Path fresh = tmp.resolve("fresh-server");
+
+        CliRun kept = CliRun.of("restore", "--dest", backups, "--target", second.toString(), "--profile", "plex",
+                "--keep-identity");
+        CliRun removed = CliRun.of("restore", "--dest", backups, "--target", fresh.toString(), "--profile", "plex",
+                "--keep-identity");
+
+        assertThat(kept.exit()).as(kept.toString()).isZero();
+        assertThat(kept.outLines()).hasSize(4);
+        assertThat(kept.outLines().get(0)).startsWith("Restored snapshot ");
+        assertThat(kept.outLines().get(1)).isEqualTo("  kept the target's MachineIdentifier, ProcessedMachineIdentifier,"
+                + " AnonymousMachineIdentifier, CertificateUUID, CertificateVersion in Preferences.xml");
+        assertThat(kept.outLines().get(2)).startsWith("  removed PlexOnlineToken, PlexOnlineUsername, PlexOnlineMail,"
+                + " PlexOnlineHome from the restored Preferences.xml: the target has none, so sign the server in");
+        assertThat(kept.outLines().get(3))
+                .isEqualTo("Plugins in the snapshot: Sub-Zero.bundle, WebTools.bundle; not installed in the target: none");
+        String prefs = Files.readString(second.resolve("Preferences.xml"));
+        assertThat(prefs).contains("MachineIdentifier=\"" + IdentityFixtures.NEW_MACHINE + "\"")
+                .contains("FriendlyName=\"Keller\"").doesNotContain("PlexOnlineToken");
+
+        assertThat(removed.exit()).as(removed.toString()).isZero();
+        assertThat(removed.out()).contains("  removed MachineIdentifier, ProcessedMachineIdentifier");
+        assertThat(Files.readString(fresh.resolve("Preferences.xml"))).doesNotContain("MachineIdentifier")
+                .doesNotContain("PlexOnlineToken").contains("FriendlyName=\"Keller\"");
+        assertThat(fresh.resolve("Plug-in Support/Preferences/com.plexapp.system.xml")).exists();
+    }
+
+    @Test
+    void shouldFailKeepIdentityOnAMalformedTargetFileLeavingItAsItWas() throws IOException {
+        Path old = IdentityFixtures.plex(tmp.resolve("old-server"));
+        String backups = tmp.resolve("plex-backups").toString();
+        Fixtures.snapshotId(CliRun.of("backup", "--source", old.toString(), "--dest", backups));
+        Path target = tmp.resolve("second-server");
+        IdentityFixtures.write(target, "Preferences.xml", "<Preferences MachineIdentifier=");
+
+        CliRun run = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--profile", "plex",
+                "--keep-identity");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err()).contains("Preferences.xml of the target (" + target.resolve("Preferences.xml")
+                + ") is not well-formed XML");
+        assertThat(run.out()).isEmpty();
+        assertThat(target.resolve("Preferences.xml")).hasContent("<Preferences MachineIdentifier=");
+        assertThat(target.resolve("Metadata")).doesNotExist();
+    }
+
+    @Test
+    void shouldListThePluginsTheRestoredTargetLacks() throws IOException {
+        Path old = IdentityFixtures.jellyfin(tmp.resolve("old-server"), "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+        String backups = tmp.resolve("jellyfin-backups").toString();
+        Fixtures.snapshotId(CliRun.of("backup", "--profile", "jellyfin", "--source", old.toString(), "--dest",
+                backups, "--exclude", "plugins/**"));
+        Path target = tmp.resolve("new-server");
+        IdentityFixtures.write(target, "plugins/Trakt_26.0.0.0/meta.json", "{\"name\":\"Trakt\",\"version\":\"26.0.0.0\"}");
+
+        CliRun run = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--profile", "jellyfin");
+        CliRun json = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--profile", "jellyfin",
+                "--json");
+        CliRun withoutProfile = CliRun.of("restore", "--dest", backups, "--target", target.toString());
+        CliRun dry = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--profile", "jellyfin",
+                "--dry-run");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.outLines()).hasSize(2);
+        assertThat(run.outLines().get(1)).isEqualTo("Plugins in the snapshot: Old Plugin_1.0, Playback Reporting "
+                + "16.0.0.0, Trakt 26.0.0.0; not installed in the target: Old Plugin_1.0, Playback Reporting 16.0.0.0");
+        JsonNode r = new ObjectMapper().readTree(json.out());
+        assertThat(r.get("inventory").get("plugins")).hasSize(3);
+        assertThat(r.get("missing").get("plugins")).extracting(JsonNode::asText)
+                .containsExactly("Old Plugin_1.0", "Playback Reporting 16.0.0.0");
+        assertThat(r.get("notes")).isEmpty();
+        assertThat(withoutProfile.outLines().get(1)).as("no profile: nothing to compare with")
+                .isEqualTo("Plugins in the snapshot: Old Plugin_1.0, Playback Reporting 16.0.0.0, Trakt 26.0.0.0");
+        assertThat(dry.out()).contains("Plugins in the snapshot: Old Plugin_1.0").doesNotContain("not installed");
+    }
+
+    @Test
+    void shouldTakeTheOwnerFromTheProfileWhenOwnerHasNoValue() throws IOException {
+        Path source = IdentityFixtures.jellyfin(tmp.resolve("jellyfin"), "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+        String backups = tmp.resolve("jellyfin-backups").toString();
+        Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", backups));
+        Path target = tmp.resolve("target");
+
+        CliRun noProfile = CliRun.of("restore", "--dest", backups, "--owner", "--target", target.toString());
+        assertThat(noProfile.exit()).as(noProfile.toString()).isEqualTo(2);
+        assertThat(noProfile.err()).contains("--owner without a value takes the user the profile's service runs as");
+
+        Path docker = Files.writeString(tmp.resolve("docker.json"),
+                "{\"profile\": {\"id\": \"jellyfin\", \"platform\": \"docker\"}}");
+        CliRun none = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--config",
+                docker.toString(), "--owner");
+        assertThat(none.exit()).as(none.toString()).isEqualTo(2);
+        assertThat(none.err()).contains("--owner without a value: profile 'jellyfin' knows no owner on docker");
+
+        CliRun explicit = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--profile",
+                "jellyfin", "--owner", "no-such-user-4711");
+        assertThat(explicit.exit()).isEqualTo(1);
+        assertThat(explicit.err()).as("an explicit owner wins").contains("no user 'no-such-user-4711'");
+        assertThat(target).doesNotExist();
+
+        CliRun fallback = CliRun.of("restore", "--dest", backups, "--target", target.toString(), "--profile",
+                "jellyfin", "--owner");
+        boolean userExists = userExists("jellyfin");
+        if (!userExists) {
+            assertThat(fallback.exit()).as(fallback.toString()).isEqualTo(1);
+            assertThat(fallback.err()).contains("no user 'jellyfin'");
+            assertThat(target).doesNotExist();
+            return;
+        }
+        assumeThat(System.getProperty("user.name")).as("setting owners needs root").isEqualTo("root");
+        assertThat(fallback.exit()).as(fallback.toString()).isZero();
+        assertThat(Files.getOwner(target.resolve("data/jellyfin.db")).getName()).isEqualTo("jellyfin");
+    }
+
+    private static boolean userExists(String name) throws IOException {
+        try {
+            java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
+            return true;
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            return false;
+        }
     }
 }
