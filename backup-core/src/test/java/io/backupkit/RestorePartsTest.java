@@ -476,6 +476,29 @@ class RestorePartsTest {
     }
 
     @Test
+    void shouldGiveTheRestoredFilesTheOwnerAskedAlsoForASingleArchive() throws IOException {
+        Path zip = zip("b/1/Plex.zip", Item.file("Preferences.xml", "<Preferences/>"));
+        Path target = Refusals.target(tmp);
+        assertThatThrownBy(() -> plan().restore(RestoreRequest.fromParts(RestorePart.archive(zip, ""))
+                .owner("no-such-user-4711").target(target))).isInstanceOf(BackupException.class)
+                .hasMessageContaining("no user 'no-such-user-4711'");
+        assertThatThrownBy(() -> plan().restore(RestoreRequest.fromArchive(zip).owner("no-such-user-4711")
+                .target(target))).isInstanceOf(BackupException.class).hasMessageContaining("no-such-user-4711");
+        assertThat(Refusals.everythingUnder(target)).containsExactlyInAnyOrder("", "live.txt");
+
+        RestoreRequest nobody = RestoreRequest.fromArchive(zip).owner("nobody").target(target);
+        if (!"root".equals(System.getProperty("user.name"))) {
+            assertThatThrownBy(() -> plan().restore(nobody)).isInstanceOf(BackupException.class)
+                    .hasMessageContaining("needs root");
+            assertThat(target.resolve("live.txt")).hasContent("live data");
+            return;
+        }
+        plan().restore(nobody);
+        assertThat(Files.getOwner(target.resolve("Preferences.xml"), LinkOption.NOFOLLOW_LINKS).getName())
+                .isEqualTo("nobody");
+    }
+
+    @Test
     void shouldRejectBadPartsAndRequests() {
         assertThatThrownBy(() -> RestorePart.archive(Path.of("a.zip"), "../up")).isInstanceOf(
                 InvalidPlanException.class).hasMessageContaining("'../up'");
