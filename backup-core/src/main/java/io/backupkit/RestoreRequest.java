@@ -22,6 +22,7 @@ public final class RestoreRequest {
     private final Path archive;
     private final List<RestorePart> parts;
     private final String appVersion;
+    private final String label;
     private final Path target;
     private final boolean dryRun;
     private final List<String> only;
@@ -29,15 +30,16 @@ public final class RestoreRequest {
     private final List<RestoreStep> steps;
 
     private RestoreRequest(String snapshotId, Path archive, List<RestorePart> parts) {
-        this(snapshotId, archive, parts, null, null, false, List.of(), null, List.of());
+        this(snapshotId, archive, parts, null, null, null, false, List.of(), null, List.of());
     }
 
-    private RestoreRequest(String snapshotId, Path archive, List<RestorePart> parts, String appVersion, Path target,
-                           boolean dryRun, List<String> only, String owner, List<RestoreStep> steps) {
+    private RestoreRequest(String snapshotId, Path archive, List<RestorePart> parts, String appVersion, String label,
+                           Path target, boolean dryRun, List<String> only, String owner, List<RestoreStep> steps) {
         this.snapshotId = snapshotId;
         this.archive = archive;
         this.parts = List.copyOf(parts);
         this.appVersion = appVersion;
+        this.label = label;
         this.target = target;
         this.dryRun = dryRun;
         this.only = List.copyOf(only);
@@ -153,7 +155,35 @@ public final class RestoreRequest {
             throw new InvalidPlanException(List.of("application version must not be blank, was '" + appVersion
                     + "'"));
         }
-        return new RestoreRequest(snapshotId, archive, parts, appVersion.strip(), target, dryRun, only, owner, steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion.strip(), label, target, dryRun, only, owner,
+                steps);
+    }
+
+    /**
+     * What the result ({@link RestoreResult#snapshotId()}), the run log and notices call a backup from another tool.
+     * Default: the file name of its only part, or the name of the folder that holds every part.
+     *
+     * @param label a name, e.g. PlexBackup's {@code 20240131235959}
+     * @return a copy with that name
+     * @throws InvalidPlanException if it is blank, or this request restores a snapshot (which has its id)
+     */
+    public RestoreRequest label(String label) {
+        if (parts.isEmpty()) {
+            throw new InvalidPlanException(List.of("label(...) names a backup from another tool; a snapshot has its "
+                    + "id"));
+        }
+        if (label == null || label.isBlank()) {
+            throw new InvalidPlanException(List.of("label must not be blank, was '" + label + "'"));
+        }
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label.strip(), target, dryRun, only, owner,
+                steps);
+    }
+
+    /**
+     * @return the name given by {@link #label(String)}, if any
+     */
+    public Optional<String> label() {
+        return Optional.ofNullable(label);
     }
 
     /**
@@ -180,7 +210,7 @@ public final class RestoreRequest {
         if (target == null) {
             throw new InvalidPlanException(java.util.List.of("restore target must not be null"));
         }
-        return new RestoreRequest(snapshotId, archive, parts, appVersion, target, dryRun, only, owner, steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner, steps);
     }
 
     /**
@@ -206,7 +236,7 @@ public final class RestoreRequest {
      * @return a copy with that setting
      */
     public RestoreRequest dryRun(boolean dryRun) {
-        return new RestoreRequest(snapshotId, archive, parts, appVersion, target, dryRun, only, owner, steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner, steps);
     }
 
     /**
@@ -269,7 +299,7 @@ public final class RestoreRequest {
         if (!problems.isEmpty()) {
             throw new InvalidPlanException(problems);
         }
-        return new RestoreRequest(snapshotId, archive, parts, appVersion, target, dryRun, all, owner, steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, all, owner, steps);
     }
 
     /**
@@ -290,7 +320,7 @@ public final class RestoreRequest {
                 || owner.strip().endsWith(":")) {
             throw new InvalidPlanException(List.of("owner must be USER or USER:GROUP, was '" + owner + "'"));
         }
-        return new RestoreRequest(snapshotId, archive, parts, appVersion, target, dryRun, only, owner.strip(), steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner.strip(), steps);
     }
 
     /**
@@ -318,7 +348,7 @@ public final class RestoreRequest {
         }
         List<RestoreStep> all = new java.util.ArrayList<>(steps);
         all.add(step);
-        return new RestoreRequest(snapshotId, archive, parts, appVersion, target, dryRun, only, owner, all);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner, all);
     }
 
     /**
@@ -346,20 +376,21 @@ public final class RestoreRequest {
     public boolean equals(Object o) {
         return o instanceof RestoreRequest r && Objects.equals(snapshotId, r.snapshotId)
                 && Objects.equals(archive, r.archive) && parts.equals(r.parts)
-                && Objects.equals(appVersion, r.appVersion) && Objects.equals(target, r.target) && dryRun == r.dryRun
+                && Objects.equals(appVersion, r.appVersion) && Objects.equals(label, r.label)
+                && Objects.equals(target, r.target) && dryRun == r.dryRun
                 && only.equals(r.only) && Objects.equals(owner, r.owner) && steps.equals(r.steps);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshotId, archive, parts, appVersion, target, dryRun, only, owner, steps);
+        return Objects.hash(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner, steps);
     }
 
     @Override
     public String toString() {
         return "RestoreRequest[" + (archive != null ? "archive=" + archive
                 : !parts.isEmpty() ? "parts=" + parts : "snapshot=" + (snapshotId == null ? "latest" : snapshotId))
-                + (appVersion == null ? "" : ", appVersion=" + appVersion)
+                + (appVersion == null ? "" : ", appVersion=" + appVersion) + (label == null ? "" : ", label=" + label)
                 + ", target=" + (target == null ? "source" : target) + (only.isEmpty() ? "" : ", only=" + only)
                 + (owner == null ? "" : ", owner=" + owner)
                 + (steps.isEmpty() ? "" : ", steps=" + steps.stream().map(RestoreStep::description).toList())

@@ -456,8 +456,10 @@ class RestorePartsTest {
 
         RestoreResult dry = plan().toBuilder().service(app("1.41.0.1")).build().restore(request.dryRun(true));
         assertThat(dry.steps()).anyMatch(l -> l.contains("1.40.2.8395 recorded vs running 1.41.0.1: accepted"));
-        plan().toBuilder().service(app("1.32.5.7349")).versionCheck(VersionCheck.IGNORE).build().restore(request);
+        RestoreResult r = plan().toBuilder().service(app("1.32.5.7349")).versionCheck(VersionCheck.IGNORE).build()
+                .restore(request.label("my backup"));
         assertThat(target.resolve("Preferences.xml")).hasContent("<Preferences/>");
+        assertThat(r.snapshotId()).isEqualTo("my backup");
     }
 
     @Test
@@ -523,5 +525,9 @@ class RestorePartsTest {
         assertThat(RestorePart.archive("b/2/Metadata.zip", "Metadata/").under()).isEqualTo("Metadata");
         assertThat(RestoreRequest.fromArchive(Path.of("a.zip")).parts())
                 .containsExactly(RestorePart.archive(Path.of("a.zip"), ""));
+        assertThatThrownBy(() -> RestoreRequest.of("20240101T000000Z").label("x"))
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("has its id");
+        assertThatThrownBy(() -> RestoreRequest.fromParts(RestorePart.folder(Path.of("4"), "")).label(""))
+                .isInstanceOf(InvalidPlanException.class);
     }
 }

@@ -498,11 +498,14 @@ public final class RestoreEngine {
     }
 
     /**
-     * @return what a restore of another tool's backup is called in results and logs: the file name of its only
+     * @return what a restore of another tool's backup is called in results and logs: its label, the file name of its only
      *         archive or folder, or the name of the folder that holds every part (a PlexBackup backup's timestamp
      *         folder)
      */
     static String label(RestoreRequest request) {
+        if (request.label().isPresent()) {
+            return request.label().get();
+        }
         if (request.archive().isPresent() || request.parts().size() == 1) {
             return request.parts().get(0).source().getFileName().toString();
         }
