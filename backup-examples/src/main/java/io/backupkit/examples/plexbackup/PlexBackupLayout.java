@@ -117,20 +117,22 @@ public final class PlexBackupLayout {
         if (!Files.isDirectory(given)) {
             throw new BackupException("PlexBackup folder " + given + " does not exist or is not a folder");
         }
-        Path folder;
-        int backups;
-        Path root;
-        if (looksLikeBackup(given)) {
-            folder = given;
-            root = given.getParent();
-            backups = 1;
-        } else {
-            List<Path> found = new ArrayList<>();
+        List<Path> found = new ArrayList<>();
+        if (!looksLikeBackup(given)) {
             for (Path child : list(given)) {
                 if (TIMESTAMP.matcher(child.getFileName().toString()).matches() && Files.isDirectory(child)) {
                     found.add(child);
                 }
             }
+        }
+        Path folder;
+        int backups;
+        Path root;
+        if (found.isEmpty() && (looksLikeBackup(given) || TIMESTAMP.matcher(name(given)).matches())) {
+            folder = given;
+            root = given.getParent();
+            backups = 1;
+        } else {
             if (found.isEmpty()) {
                 throw new BackupException("No PlexBackup backup folder in " + given + ": expected sub-folders named "
                         + "yyyyMMddHHmmss (the time the backup started, e.g. 20240131235959) holding 1/, 2/, 3/, 4/, "

@@ -170,6 +170,8 @@ class PlexBackupLayoutTest {
         Files.writeString(b.resolve("backup.zip"), "x");
         assertFails(root(), "Unknown layout in PlexBackup folder " + b, "found backup.zip, files");
 
+        assertFails(b, "Unknown layout in PlexBackup folder " + b, "found backup.zip, files");
+
         Files.createDirectories(b.resolve("1"));
         Files.createDirectories(b.resolve("2"));
         assertFails(root(), b.toString(), "holds no backed-up data");
