@@ -13,26 +13,33 @@ import java.util.Optional;
  * plan.restore(RestoreRequest.of("20261122T035800Z").target("/tmp/out"));  // a named one, somewhere else
  * plan.restore(RestoreRequest.latest().dryRun(true));                      // verify and count, touch nothing
  * plan.restore(RestoreRequest.fromArchive(Path.of("old.tar.gz")).target("/tmp/out"));  // an archive from elsewhere
+ * plan.restore(RestoreRequest.fromParts(parts).appVersion("1.40.1.8227"));  // a backup of several archives and folders
  * }</pre>
  */
 public final class RestoreRequest {
 
     private final String snapshotId;
     private final Path archive;
+    private final List<RestorePart> parts;
+    private final String appVersion;
+    private final String label;
     private final Path target;
     private final boolean dryRun;
     private final List<String> only;
     private final String owner;
     private final List<RestoreStep> steps;
 
-    private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun) {
-        this(snapshotId, archive, target, dryRun, List.of(), null, List.of());
+    private RestoreRequest(String snapshotId, Path archive, List<RestorePart> parts) {
+        this(snapshotId, archive, parts, null, null, null, false, List.of(), null, List.of());
     }
 
-    private RestoreRequest(String snapshotId, Path archive, Path target, boolean dryRun, List<String> only,
-                           String owner, List<RestoreStep> steps) {
+    private RestoreRequest(String snapshotId, Path archive, List<RestorePart> parts, String appVersion, String label,
+                           Path target, boolean dryRun, List<String> only, String owner, List<RestoreStep> steps) {
         this.snapshotId = snapshotId;
         this.archive = archive;
+        this.parts = List.copyOf(parts);
+        this.appVersion = appVersion;
+        this.label = label;
         this.target = target;
         this.dryRun = dryRun;
         this.only = List.copyOf(only);
@@ -44,7 +51,7 @@ public final class RestoreRequest {
      * @return a request for the newest complete snapshot, restored into the plan's source folder
      */
     public static RestoreRequest latest() {
-        return new RestoreRequest(null, null, null, false);
+        return new RestoreRequest(null, null, List.of());
     }
 
     /**
@@ -56,7 +63,7 @@ public final class RestoreRequest {
         if (snapshotId == null || snapshotId.isBlank()) {
             throw new InvalidPlanException(java.util.List.of("snapshot id must not be blank, was '" + snapshotId + "'"));
         }
-        return new RestoreRequest(snapshotId.strip(), null, null, false);
+        return new RestoreRequest(snapshotId.strip(), null, List.of());
     }
 
     /**
@@ -74,7 +81,124 @@ public final class RestoreRequest {
         if (archive == null) {
             throw new InvalidPlanException(java.util.List.of("archive to restore must not be null"));
         }
-        return new RestoreRequest(null, archive, null, false);
+        return new RestoreRequest(null, archive, List.of(RestorePart.archive(archive, "")));
+    }
+
+    /**
+     * Restores a backup that another tool wrote as several archives and folders (a PlexBackup backup folder: the
+     * root files' zip, one zip or 7z per top-level folder, plain copies of special folders), each part into its
+     * folder of the target, with the care of {@link #fromArchive(Path)}: every part is extracted into one staging
+     * folder and every entry checked as it streams by, across parts as well (two parts writing the same file, or a
+     * file of one written through a link of another, are refused; folders they share are merged), then the whole is
+     * swapped in at once. Any refusal in any part leaves the target untouched. {@link #appVersion(String)} gives the
+     * application version the backup was taken from, checked like a snapshot's.
+     *
+     * <pre>{@code
+     * plan.restore(RestoreRequest.fromParts(List.of(
+     *         RestorePart.archive(Path.of("b/1/Plex.zip"), ""),
+     *         RestorePart.archive(Path.of("b/2/Metadata.zip"), "Metadata"),
+     *         RestorePart.folder(Path.of("b/4"), "")))
+     *     .appVersion("1.40.1.8227").target("/srv/plex"));
+     * }</pre>
+     *
+     * @param parts the archives and folders, extracted in this order
+     * @return a request for them, restored into the plan's source folder
+     * @throws InvalidPlanException if {@code parts} is null or empty, holds a null, or names one file or folder twice
+     */
+    public static RestoreRequest fromParts(List<RestorePart> parts) {
+        if (parts == null || parts.isEmpty()) {
+            throw new InvalidPlanException(List.of("a restore from parts needs at least one part"));
+        }
+        List<String> problems = new java.util.ArrayList<>();
+        java.util.Set<Path> sources = new java.util.HashSet<>();
+        for (RestorePart p : parts) {
+            if (p == null) {
+                problems.add("restore parts must not be null");
+            } else if (!sources.add(p.source().toAbsolutePath().normalize())) {
+                problems.add("restore part " + p.source() + " is given twice");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidPlanException(problems);
+        }
+        return new RestoreRequest(null, null, parts);
+    }
+
+    /**
+     * @param parts the archives and folders, extracted in this order
+     * @return a request for them, restored into the plan's source folder
+     * @throws InvalidPlanException as {@link #fromParts(List)}
+     * @see #fromParts(List)
+     */
+    public static RestoreRequest fromParts(RestorePart... parts) {
+        if (parts == null) {
+            throw new InvalidPlanException(List.of("a restore from parts needs at least one part"));
+        }
+        return fromParts(java.util.Arrays.asList(parts));
+    }
+
+    /**
+     * The application version a backup from another tool was taken from (PlexBackup's {@code Version.txt}), checked
+     * against the running application's as a snapshot's recorded version is, under the plan's
+     * {@link VersionCheck}. Default: none, and no check.
+     *
+     * @param appVersion the version, e.g. {@code 1.40.1.8227}
+     * @return a copy with that version
+     * @throws InvalidPlanException if it is blank, or this request restores a snapshot (which records its own)
+     */
+    public RestoreRequest appVersion(String appVersion) {
+        if (parts.isEmpty()) {
+            throw new InvalidPlanException(List.of("appVersion(...) is for backups from other tools; a snapshot "
+                    + "records its own application version"));
+        }
+        if (appVersion == null || appVersion.isBlank()) {
+            throw new InvalidPlanException(List.of("application version must not be blank, was '" + appVersion
+                    + "'"));
+        }
+        return new RestoreRequest(snapshotId, archive, parts, appVersion.strip(), label, target, dryRun, only, owner,
+                steps);
+    }
+
+    /**
+     * What the result ({@link RestoreResult#snapshotId()}), the run log and notices call a backup from another tool.
+     * Default: the file name of its only part, or the name of the folder that holds every part.
+     *
+     * @param label a name, e.g. PlexBackup's {@code 20240131235959}
+     * @return a copy with that name
+     * @throws InvalidPlanException if it is blank, or this request restores a snapshot (which has its id)
+     */
+    public RestoreRequest label(String label) {
+        if (parts.isEmpty()) {
+            throw new InvalidPlanException(List.of("label(...) names a backup from another tool; a snapshot has its "
+                    + "id"));
+        }
+        if (label == null || label.isBlank()) {
+            throw new InvalidPlanException(List.of("label must not be blank, was '" + label + "'"));
+        }
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label.strip(), target, dryRun, only, owner,
+                steps);
+    }
+
+    /**
+     * @return the name given by {@link #label(String)}, if any
+     */
+    public Optional<String> label() {
+        return Optional.ofNullable(label);
+    }
+
+    /**
+     * @return the application version given by {@link #appVersion(String)}, if any
+     */
+    public Optional<String> appVersion() {
+        return Optional.ofNullable(appVersion);
+    }
+
+    /**
+     * @return the parts of a backup from another tool: those given to {@link #fromParts(List)}, or the one archive
+     *         of {@link #fromArchive(Path)}; empty for a snapshot
+     */
+    public List<RestorePart> parts() {
+        return parts;
     }
 
     /**
@@ -86,7 +210,7 @@ public final class RestoreRequest {
         if (target == null) {
             throw new InvalidPlanException(java.util.List.of("restore target must not be null"));
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner, steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner, steps);
     }
 
     /**
@@ -112,7 +236,7 @@ public final class RestoreRequest {
      * @return a copy with that setting
      */
     public RestoreRequest dryRun(boolean dryRun) {
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner, steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner, steps);
     }
 
     /**
@@ -153,9 +277,9 @@ public final class RestoreRequest {
      */
     public RestoreRequest only(String... paths) {
         Objects.requireNonNull(paths, "paths");
-        if (archive != null) {
-            throw new InvalidPlanException(List.of("only(...) restores paths of a snapshot, not of an archive from "
-                    + "another tool"));
+        if (!parts.isEmpty()) {
+            throw new InvalidPlanException(List.of("only(...) restores paths of a snapshot, not of "
+                    + (archive != null ? "an archive" : "a backup") + " from another tool"));
         }
         List<String> problems = new java.util.ArrayList<>();
         List<String> all = new java.util.ArrayList<>(only);
@@ -175,7 +299,7 @@ public final class RestoreRequest {
         if (!problems.isEmpty()) {
             throw new InvalidPlanException(problems);
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun, all, owner, steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, all, owner, steps);
     }
 
     /**
@@ -196,7 +320,7 @@ public final class RestoreRequest {
                 || owner.strip().endsWith(":")) {
             throw new InvalidPlanException(List.of("owner must be USER or USER:GROUP, was '" + owner + "'"));
         }
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner.strip(), steps);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner.strip(), steps);
     }
 
     /**
@@ -224,7 +348,7 @@ public final class RestoreRequest {
         }
         List<RestoreStep> all = new java.util.ArrayList<>(steps);
         all.add(step);
-        return new RestoreRequest(snapshotId, archive, target, dryRun, only, owner, all);
+        return new RestoreRequest(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner, all);
     }
 
     /**
@@ -251,19 +375,22 @@ public final class RestoreRequest {
     @Override
     public boolean equals(Object o) {
         return o instanceof RestoreRequest r && Objects.equals(snapshotId, r.snapshotId)
-                && Objects.equals(archive, r.archive) && Objects.equals(target, r.target) && dryRun == r.dryRun
+                && Objects.equals(archive, r.archive) && parts.equals(r.parts)
+                && Objects.equals(appVersion, r.appVersion) && Objects.equals(label, r.label)
+                && Objects.equals(target, r.target) && dryRun == r.dryRun
                 && only.equals(r.only) && Objects.equals(owner, r.owner) && steps.equals(r.steps);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshotId, archive, target, dryRun, only, owner, steps);
+        return Objects.hash(snapshotId, archive, parts, appVersion, label, target, dryRun, only, owner, steps);
     }
 
     @Override
     public String toString() {
         return "RestoreRequest[" + (archive != null ? "archive=" + archive
-                : "snapshot=" + (snapshotId == null ? "latest" : snapshotId))
+                : !parts.isEmpty() ? "parts=" + parts : "snapshot=" + (snapshotId == null ? "latest" : snapshotId))
+                + (appVersion == null ? "" : ", appVersion=" + appVersion) + (label == null ? "" : ", label=" + label)
                 + ", target=" + (target == null ? "source" : target) + (only.isEmpty() ? "" : ", only=" + only)
                 + (owner == null ? "" : ", owner=" + owner)
                 + (steps.isEmpty() ? "" : ", steps=" + steps.stream().map(RestoreStep::description).toList())

@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *
  * <pre>{@code
  * Refusals.assertRefused(tmp, plan, archive, "../evil.txt", "'..'");
+ * Refusals.assertRefused(tmp, plan, RestoreRequest.fromParts(parts), "../evil.txt", "'..'");
  * }</pre>
  */
 public final class Refusals {
@@ -59,11 +60,24 @@ public final class Refusals {
      */
     public static void assertRefused(Path tmp, BackupPlan plan, Path archive, String entry, String why)
             throws IOException {
+        assertRefused(tmp, plan, RestoreRequest.fromArchive(archive), entry, why);
+    }
+
+    /**
+     * @param tmp the test's folder, holding the backup and the target
+     * @param plan the plan restoring
+     * @param request the restore of a hostile backup, without a target ({@link #target(Path)} is used)
+     * @param entry the entry the refusal must name, as stored
+     * @param why what the message must say
+     * @throws IOException if the folders cannot be read
+     */
+    public static void assertRefused(Path tmp, BackupPlan plan, RestoreRequest request, String entry, String why)
+            throws IOException {
         Path target = target(tmp);
         List<String> before = everythingUnder(tmp);
-        assertThatThrownBy(() -> plan.restore(RestoreRequest.fromArchive(archive).target(target)))
+        assertThatThrownBy(() -> plan.restore(request.target(target)))
                 .isInstanceOfSatisfying(RestoreException.class, e -> {
-                    assertThat(e.entry()).as(archive.getFileName().toString()).contains(entry);
+                    assertThat(e.entry()).as(request.toString()).contains(entry);
                     assertThat(e.getMessage()).contains(entry).contains(why);
                 });
         assertThat(Files.readString(target.resolve("live.txt"))).isEqualTo("live data");

@@ -7,6 +7,7 @@ import io.backupkit.Operation;
 import io.backupkit.ProgressEvent;
 import io.backupkit.RestoreException;
 import io.backupkit.RestoreLimits;
+import io.backupkit.RestorePart;
 import io.backupkit.RestoreRequest;
 import io.backupkit.RestoreRecovery;
 import io.backupkit.RestoreResult;
@@ -102,12 +103,11 @@ public final class RestoreEngine {
     public RestoreResult restore(RestoreRequest request) {
         Instant start = Instant.now();
         try {
-            RestoreResult r = request.archive().isPresent() ? restoreArchive(request, start)
-                    : restoreSnapshot(request, start);
+            RestoreResult r = request.parts().isEmpty() ? restoreSnapshot(request, start)
+                    : restoreForeign(request, start);
             return notified(request, start, r, r.dryRun() ? null : spillLog(request, start, r.snapshotId()));
         } catch (RuntimeException e) {
-            String id = request.archive().map(a -> a.getFileName().toString())
-                    .orElse(request.snapshotId().orElse(null));
+            String id = request.parts().isEmpty() ? request.snapshotId().orElse(null) : label(request);
             // a refused or failed restore leaves the destination as it was, unless a notice wants its log
             notifyFailure(request, start, id, e, request.dryRun() || plan.notifiers().isEmpty() ? null
                     : spillLog(request, start, id));
@@ -146,13 +146,14 @@ public final class RestoreEngine {
      * Writes the run's log ({@code <time>-restore-<id>.log}, and {@code -errors.log} beside it when there were
      * warnings or errors) into the destination's {@code .backupkit-logs/} for a snapshot (the temporary folder when
      * the destination is read-only), into the temporary folder for an archive from another tool (whose folder is the
-     * user's). A snapshot is never written to after it is complete.
+     * user's), likewise for a backup of several parts. A snapshot is never written to after it is complete.
      */
     private Path spillLog(RestoreRequest request, Instant start, String id) {
-        Path dir = request.archive().isPresent()
+        boolean foreign = !request.parts().isEmpty();
+        Path dir = foreign
                 ? Path.of(System.getProperty("java.io.tmpdir")).resolve("backupkit-logs") : Notify.logFolder(plan);
         Path file = log.spill(dir, SnapshotStore.idFor(start) + "-restore"
-                + (id == null || request.archive().isPresent() ? "" : "-" + id) + ".log");
+                + (id == null || foreign ? "" : "-" + id) + ".log");
         log.close();
         return file;
     }
@@ -250,25 +251,32 @@ public final class RestoreEngine {
      * {@link VersionCheck}, before anything is stopped or written.
      */
     private void checkVersion(String id, Manifest manifest, ServiceRun services, boolean dryRun) {
+        checkVersion("Snapshot " + id, manifest.app() == null ? null : manifest.app().version(), services, dryRun);
+    }
+
+    /**
+     * @param what the backup, for messages: {@code Snapshot <id>}, {@code Backup <label>}
+     * @param recorded the version the backup was taken from, or {@code null}
+     */
+    private void checkVersion(String what, String recorded, ServiceRun services, boolean dryRun) {
         VersionCheck check = plan.versionCheck();
-        String recorded = manifest.app() == null ? null : manifest.app().version();
         if (check == VersionCheck.IGNORE) {
             log.info("Application version not checked (versionCheck IGNORE)");
             return;
         }
         if (recorded == null) {
-            log.info("Snapshot {} records no application version; not checked", id);
+            log.info("{} records no application version; not checked", what);
             return;
         }
         if (!services.any()) {
-            log.info("Snapshot {} was taken from version {}; no service to ask for the running version", id,
+            log.info("{} was taken from version {}; no service to ask for the running version", what,
                     recorded);
             return;
         }
         String running = services.version().orElse(null);
         appVersion = running;
         if (running == null) {
-            log.warn("Snapshot " + id + " was taken from version " + recorded + " but the running version cannot be"
+            log.warn(what + " was taken from version " + recorded + " but the running version cannot be"
                     + " read from " + services.ids() + "; not checked");
             return;
         }
@@ -286,15 +294,15 @@ public final class RestoreEngine {
             rule = "it is newer than the running version, or cannot be compared with it (VersionCheck.NOT_NEWER)";
         }
         if (refuse) {
-            throw new AppVersionMismatchException("Snapshot " + id + " was taken from application version "
+            throw new AppVersionMismatchException(what + " was taken from application version "
                     + recorded + " and " + running + " is running: refused because " + rule + "; upgrade the "
                     + "application first, or restore with versionCheck(IGNORE) / --ignore-version if you know the "
                     + "data is compatible", recorded, running);
         }
         if (dryRun) {
-            log.step("check the application version: snapshot {} vs running {}: accepted", recorded, running);
+            log.step("check the application version: {} recorded vs running {}: accepted", recorded, running);
         } else {
-            log.info("Snapshot {} was taken from version {}, {} is running: accepted", id, recorded, running);
+            log.info("{} was taken from version {}, {} is running: accepted", what, recorded, running);
         }
     }
 
@@ -350,19 +358,44 @@ public final class RestoreEngine {
     }
 
     /**
-     * Restores an archive written by another tool: detected by its name, extracted with every check of
-     * {@link ArchiveExtractor}, then swapped in like a snapshot.
+     * Restores a backup written by another tool: one archive ({@link RestoreRequest#fromArchive}) or several
+     * archives and folders ({@link RestoreRequest#fromParts}), each format detected by its name. Every part is
+     * extracted into one staging folder with every check of {@link ArchiveExtractor}, across parts as well, then the
+     * whole is swapped in like a snapshot with one journaled swap.
      */
-    private RestoreResult restoreArchive(RestoreRequest request, Instant start) {
-        Path archivePath = request.archive().orElseThrow().toAbsolutePath().normalize();
-        String label = archivePath.getFileName().toString();
-        if (!Files.isRegularFile(archivePath)) {
-            throw new BackupException("Archive to restore " + archivePath + " does not exist or is not a file");
+    private RestoreResult restoreForeign(RestoreRequest request, Instant start) {
+        String label = label(request);
+        List<RestorePart> parts = new ArrayList<>();
+        for (RestorePart p : request.parts()) {
+            parts.add(p.kind() == RestorePart.Kind.ARCHIVE
+                    ? RestorePart.archive(p.source().toAbsolutePath().normalize(), p.under())
+                            .windowsSeparators(p.windowsSeparators())
+                    : RestorePart.folder(p.source().toAbsolutePath().normalize(), p.under()));
+        }
+        String what = request.archive().isPresent() ? "archive" : "backup";
+        for (RestorePart p : parts) {
+            if (p.kind() == RestorePart.Kind.ARCHIVE && !Files.isRegularFile(p.source())) {
+                throw new BackupException((request.archive().isPresent() ? "Archive to restore " : "Archive ")
+                        + p.source() + " does not exist or is not a file");
+            }
+            if (p.kind() == RestorePart.Kind.FOLDER && (Files.isSymbolicLink(p.source())
+                    || !Files.isDirectory(p.source(), LinkOption.NOFOLLOW_LINKS))) {
+                throw new BackupException("Folder " + p.source() + " to restore " + (Files.isSymbolicLink(p.source())
+                        ? "is a symbolic link; give the folder it points to" : "does not exist or is not a folder"));
+            }
         }
         Path target = request.target().orElse(plan.source()).toAbsolutePath().normalize();
-        checkNotHolding(target, archivePath, "the archive");
+        for (RestorePart p : parts) {
+            checkNotHolding(target, p.source(), p.kind() == RestorePart.Kind.ARCHIVE ? "the archive" : "the folder");
+        }
         checkNotHolding(target, plan.destination(), "the destination");
-        Archiver archiver = archiverForFile(archivePath);
+        Map<RestorePart, Archiver> archivers = new java.util.HashMap<>();
+        for (RestorePart p : parts) {
+            if (p.kind() == RestorePart.Kind.ARCHIVE) {
+                archivers.put(p, archiverForFile(p.source()));
+            }
+        }
+        Owners owner = Owners.lookUp(request.owner().orElse(null), target);
         RunContext ctx = new RunContext(Operation.RESTORE, label, plan.source(), target, null);
         if (request.dryRun()) {
             for (Consumer<RunContext> hook : plan.beforeRestore()) {
@@ -373,16 +406,23 @@ public final class RestoreEngine {
         }
         boolean success = false;
         ServiceRun services = new ServiceRun(plan.services(), plan.stopTimeout(), log);
-        events.send(new ProgressEvent.RunStarted(Operation.RESTORE, label, 1, 0, 0));
+        events.send(new ProgressEvent.RunStarted(Operation.RESTORE, label, parts.size(), 0, 0));
         try {
-            log.info("Restoring archive {} ({}) into {}{}", archivePath, archiver.id(), target,
-                    request.dryRun() ? " (dry run)" : "");
-            ArchiveExtractor x = new ArchiveExtractor(plan.restoreLimits(), Files.size(archivePath));
+            if (parts.size() == 1 && request.archive().isPresent()) {
+                log.info("Restoring archive {} ({}) into {}{}", parts.get(0).source(),
+                        archivers.get(parts.get(0)).id(), target, request.dryRun() ? " (dry run)" : "");
+            } else {
+                log.info("Restoring backup {} ({} parts) into {}{}", label, parts.size(), target,
+                        request.dryRun() ? " (dry run)" : "");
+            }
+            checkVersion("Backup " + label, request.appVersion().orElse(null), services, request.dryRun());
+            ArchiveExtractor x = new ArchiveExtractor(plan.restoreLimits());
             RestoreResult result;
             if (request.dryRun()) {
-                x.extract(archiver, archivePath, null);
-                log.step("archive {} is sound: extract {} files, {} bytes next to {} while the services run",
-                        label, x.files, x.bytes, target);
+                extractParts(x, parts, archivers, null);
+                x.checkLinks();
+                log.step("{} {} is sound: extract {} files, {} bytes next to {} while the services run", what, label,
+                        x.files, x.bytes, target);
                 describeSteps(request.steps());
                 services.describeStop();
                 log.step("swap the extracted files into {}, keeping the paths the plan excludes", target);
@@ -403,11 +443,16 @@ public final class RestoreEngine {
                 ExtractSink sink = new ExtractSink(fresh);
                 Map<String, List<String>> inventory;
                 try {
-                    x.extract(archiver, archivePath, sink);
+                    extractParts(x, parts, archivers, sink);
+                    x.checkLinks();
                     sink.finish();
                     // no manifest: the archive's own content, as extracted, is what it had installed
                     inventory = Inventories.list(plan.inventories(), fresh, log::warn);
                     applySteps(label, fresh, target, List.of(), request.steps());
+                    if (owner != null) {
+                        owner.applyTo(fresh);
+                        log.info("Restored files given to {}", owner);
+                    }
                 } catch (RuntimeException | IOException e) {
                     Fs.deleteTree(work);
                     throw e;
@@ -417,7 +462,7 @@ public final class RestoreEngine {
                     excludes.add(Glob.compile(g));
                 }
                 stopForSwap(services, work);
-                long kept = swap(target, work, fresh, excludes);
+                long kept = swap(target, work, fresh, excludes, true);
                 Map<String, List<String>> missing = missing(inventory, target);
                 afterHooks(ctx);
                 services.startAll();
@@ -426,17 +471,63 @@ public final class RestoreEngine {
                         Duration.between(start, Instant.now()), log.warnings(), false, List.of(), notes, inventory,
                         missing);
             }
-            log.info("Restored archive {} into {}: {} files, {} bytes", archivePath, target, x.files, x.bytes);
+            log.info("Restored {} {} into {}: {} files, {} bytes", what, label, target, x.files, x.bytes);
             success = true;
             return result;
         } catch (IOException e) {
-            throw new BackupException("Restore of archive " + archivePath + " into " + target + " failed: "
-                    + SourceScanner.describe(e), e);
+            throw new BackupException("Restore of " + what + " " + (request.archive().isPresent()
+                    ? parts.get(0).source() : label) + " into " + target + " failed: " + SourceScanner.describe(e), e);
         } finally {
             afterFailure(services, success);
             log.close();
             events.send(new ProgressEvent.RunFinished(Operation.RESTORE, label, success));
         }
+    }
+
+    /** Extracts (or with a {@code null} sink, checks) each part in turn, reporting each as a unit. */
+    private void extractParts(ArchiveExtractor x, List<RestorePart> parts, Map<RestorePart, Archiver> archivers,
+                              ExtractSink sink) throws IOException {
+        for (RestorePart p : parts) {
+            String unit = p.source().getFileName().toString();
+            events.send(new ProgressEvent.UnitStarted(unit, 0, 0));
+            long files = x.files;
+            long bytes = x.bytes;
+            if (p.kind() == RestorePart.Kind.ARCHIVE) {
+                x.extract(archivers.get(p), p.source(), p.under(), p.windowsSeparators(), sink);
+            } else {
+                x.extractFolder(p.source(), p.under(), sink);
+            }
+            log.info("{} {}: {} files, {} bytes{}", p.kind() == RestorePart.Kind.ARCHIVE ? "Archive" : "Folder",
+                    p.source(), x.files - files, x.bytes - bytes, p.under().isEmpty() ? "" : " into '" + p.under()
+                            + "'");
+            events.send(new ProgressEvent.UnitFinished(unit, false, x.files - files, x.bytes - bytes));
+        }
+    }
+
+    /**
+     * @return what a restore of another tool's backup is called in results and logs: its label, the file name of its only
+     *         archive or folder, or the name of the folder that holds every part (a PlexBackup backup's timestamp
+     *         folder)
+     */
+    static String label(RestoreRequest request) {
+        if (request.label().isPresent()) {
+            return request.label().get();
+        }
+        if (request.archive().isPresent() || request.parts().size() == 1) {
+            return request.parts().get(0).source().getFileName().toString();
+        }
+        Path common = null;
+        for (RestorePart p : request.parts()) {
+            Path parent = p.source().toAbsolutePath().normalize().getParent();
+            if (common == null) {
+                common = parent;
+            } else {
+                while (common != null && (parent == null || !parent.startsWith(common))) {
+                    common = common.getParent();
+                }
+            }
+        }
+        return common == null || common.getFileName() == null ? "parts" : common.getFileName().toString();
     }
 
     /**
@@ -595,7 +686,7 @@ public final class RestoreEngine {
             excludes.add(Glob.compile(g));
         }
         stopForSwap(services, work);
-        long kept = selected == null ? swap(target, work, fresh, excludes) : swapOnly(target, work, fresh, only);
+        long kept = selected == null ? swap(target, work, fresh, excludes, false) : swapOnly(target, work, fresh, only);
         databases.removeStaleCompanions(target, restoredDatabases, log);
         Map<String, List<String>> inventory = inventoryOf(manifest);
         Map<String, List<String>> missing = missing(inventory, target);
@@ -761,7 +852,11 @@ public final class RestoreEngine {
         Fs.deleteTree(work);
     }
 
-    private long swap(Path target, Path work, Path fresh, List<Glob> excludes) throws IOException {
+    /**
+     * @param foreign whether the extracted files come from another tool's backup, which knows nothing of the plan's
+     *        excludes: an excluded path it holds replaces the target's (for a snapshot that is an error)
+     */
+    private long swap(Path target, Path work, Path fresh, List<Glob> excludes, boolean foreign) throws IOException {
         Path old = work.resolve("old");
         Files.createDirectories(old);
         Journal journal = Journal.create(work.resolve(JOURNAL));
@@ -770,6 +865,11 @@ public final class RestoreEngine {
             for (String rel : excludedPaths(target, work, excludes)) {
                 Path to = fresh.resolve(rel);
                 if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                    if (foreign) {
+                        log.info("Excluded path '{}' is in the backup too: the backup's copy replaces the target's",
+                                rel);
+                        continue;
+                    }
                     throw new BackupException("Cannot keep excluded path '" + rel + "' of " + target
                             + ": the snapshot also holds it");
                 }

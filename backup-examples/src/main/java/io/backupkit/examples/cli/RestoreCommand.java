@@ -7,6 +7,8 @@ import io.backupkit.RestoreResult;
 import io.backupkit.VersionCheck;
 import io.backupkit.examples.profiles.AppProfile;
 import io.backupkit.examples.profiles.PathRemap;
+import io.backupkit.examples.plexbackup.PlexBackupLayout;
+import io.backupkit.examples.plexbackup.RegistryImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,23 +33,37 @@ import java.util.Locale;
  * Restored snapshot 20261122T035800Z into /srv/jellyfin2: ...
  *   kept the target's data/device.txt (the server id)
  * Plugins in the snapshot: Trakt 26.0.0.0; not installed in the target: none
+ * $ backupkit restore --from-plexbackup /mnt/nas/PlexBackup --target /tmp/plex-restored
+ * PlexBackup backup 20240131235959 in /mnt/nas/PlexBackup (the newest of 3; zip archives)
+ * ...
  * }</pre>
  */
-@Command(name = "restore", description = "Restore a snapshot (default: the newest complete one), or an archive "
-        + "made by another tool.")
+@Command(name = "restore", description = "Restore a snapshot (default: the newest complete one), an archive "
+        + "made by another tool, or a PlexBackup.ps1 backup.")
 final class RestoreCommand extends CliCommand {
 
     /** What picocli gives {@code --owner} without a value: take the profile's owner (no argument can spell it). */
     static final String OWNER_FROM_PROFILE = "\u0000profile";
 
     @Option(names = "--dest", paramLabel = "DIR",
-            description = "The folder that holds the snapshots (required unless --archive is given).")
+            description = "The folder that holds the snapshots (required unless --archive or --from-plexbackup is "
+                    + "given).")
     Path dest;
 
     @Option(names = "--archive", paramLabel = "FILE",
             description = "Restore this archive made by another tool (.zip, .7z, .tar.gz, .tar.xz, .tar.zst) instead "
                     + "of a snapshot; every entry is checked the same way.")
     Path archive;
+
+    @Option(names = "--from-plexbackup", paramLabel = "PATH",
+            description = "Restore a backup written by PlexBackup.ps1: its backup root (the newest yyyyMMddHHmmss "
+                    + "folder is used) or one such folder. Its Version.txt is checked like a snapshot's version.")
+    Path plexBackup;
+
+    @Option(names = "--import-registry",
+            description = "With --from-plexbackup, on Windows: import the backup's registry files (3/*.reg) with "
+                    + "reg import after the files are restored, before the services start again.")
+    boolean importRegistry;
 
     @Option(names = "--max-bytes", paramLabel = "N",
             description = "Refuse to write more than N bytes (default 16 TiB).")
@@ -132,6 +148,20 @@ final class RestoreCommand extends CliCommand {
         if (archive != null && snapshot != null) {
             throw new ParameterException(spec.commandLine(), "Give --snapshot or --archive, not both");
         }
+        if (plexBackup != null && (archive != null || snapshot != null || dest != null)) {
+            throw new ParameterException(spec.commandLine(), "--from-plexbackup restores the backup in PATH: give it "
+                    + "without --" + (archive != null ? "archive" : snapshot != null ? "snapshot" : "dest"));
+        }
+        if (importRegistry && plexBackup == null) {
+            throw new ParameterException(spec.commandLine(), "--import-registry imports the registry files of a "
+                    + "PlexBackup.ps1 backup: it needs --from-plexbackup PATH");
+        }
+        if (importRegistry && !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT)
+                .startsWith("windows")) {
+            throw new ParameterException(spec.commandLine(), "--import-registry runs Windows' reg import, which "
+                    + System.getProperty("os.name") + " does not have: Plex keeps these settings in the registry only "
+                    + "on Windows; leave the option out here (the .reg files stay in the backup's 3/ folder)");
+        }
         // the profile and the file come first: their source is the default target, their services are stopped
         BackupPlan.Builder builder = BackupPlan.builder();
         ProfileOptions.Applied applied = profile.apply(builder, spec, services.given(), false);
@@ -139,15 +169,17 @@ final class RestoreCommand extends CliCommand {
             throw new ParameterException(spec.commandLine(),
                     "Missing the folder to restore into: give --target DIR (or --source DIR to restore in place)");
         }
-        if (archive == null && dest == null && !applied.destination()) {
+        if (archive == null && plexBackup == null && dest == null && !applied.destination()) {
             throw new ParameterException(spec.commandLine(),
-                    "Missing the backups to restore from: give --dest DIR (or --archive FILE)");
+                    "Missing the backups to restore from: give --dest DIR (or --archive FILE, or --from-plexbackup PATH)");
         }
         if (ignoreVersion && exactVersion) {
             throw new ParameterException(spec.commandLine(), "Give --ignore-version or --exact-version, not both");
         }
         Path into = target != null ? target : source;
-        RestoreRequest request = (archive != null ? RestoreRequest.fromArchive(archive)
+        PlexBackupLayout layout = plexBackup == null ? null : PlexBackupLayout.read(plexBackup);
+        RestoreRequest request = (layout != null ? layout.request() : archive != null
+                ? RestoreRequest.fromArchive(archive)
                 : snapshot == null ? RestoreRequest.latest() : RestoreRequest.of(snapshot))
                 .dryRun(dryRun);
         if (into != null) {
@@ -177,8 +209,9 @@ final class RestoreCommand extends CliCommand {
             }
         }
         if (!only.isEmpty()) {
-            if (archive != null) {
-                throw new ParameterException(spec.commandLine(), "--only restores paths of a snapshot, not of --archive");
+            if (archive != null || plexBackup != null) {
+                throw new ParameterException(spec.commandLine(), "--only restores paths of a snapshot, not of --"
+                        + (archive != null ? "archive" : "from-plexbackup"));
             }
             try {
                 request = request.only(only.toArray(String[]::new));
@@ -200,7 +233,8 @@ final class RestoreCommand extends CliCommand {
             limits = limits.maxRatio(maxRatio);
         }
         // an archive from elsewhere has no destination: its own folder stands in, so the target cannot swallow it
-        Path from = dest != null ? dest : archive != null ? archive.toAbsolutePath().getParent() : null;
+        Path from = dest != null ? dest : archive != null ? archive.toAbsolutePath().getParent()
+                : layout != null ? layout.root() : null;
         RestoreResult r;
         try (ProgressDisplay progress = progress()) {
             if (from != null) {
@@ -216,6 +250,17 @@ final class RestoreCommand extends CliCommand {
             notify.apply(builder, spec);
             if (source != null) {
                 builder.source(source);
+            }
+            if (layout != null) {
+                // PlexBackup leaves these folders out: the target keeps its own
+                layout.keptFolders().forEach(f -> builder.exclude(f + "/**"));
+                if (importRegistry && !layout.registryFiles().isEmpty()) {
+                    builder.afterRestore(RegistryImport.of(layout.registryFiles()));
+                }
+                if (!common.json && !common.quiet) {
+                    describe(layout);
+                }
+                printWarnings(layout.notes());
             }
             BackupPlan plan = builder.build();
             r = plan.restore(request);
@@ -248,10 +293,10 @@ final class RestoreCommand extends CliCommand {
             throw new ParameterException(spec.commandLine(),
                     "--recover needs the folder that was being restored into: give --target DIR (or --source DIR)");
         }
-        if (archive != null || snapshot != null || !only.isEmpty() || dryRun) {
+        if (archive != null || plexBackup != null || snapshot != null || !only.isEmpty() || dryRun) {
             throw new ParameterException(spec.commandLine(),
-                    "--recover only finishes an interrupted restore: give it no --snapshot, --archive, --only or "
-                            + "--dry-run");
+                    "--recover only finishes an interrupted restore: give it no --snapshot, --archive, --from-plexbackup, "
+                            + "--only or --dry-run");
         }
         io.backupkit.RestoreRecovery r = BackupPlan.recoverRestore(into);
         if (common.json) {
@@ -297,6 +342,25 @@ final class RestoreCommand extends CliCommand {
     }
 
     private String what(RestoreResult r) {
-        return (archive != null ? "archive " : "snapshot ") + r.snapshotId();
+        return (plexBackup != null ? "PlexBackup backup " : archive != null ? "archive " : "snapshot ")
+                + r.snapshotId();
+    }
+
+    /** Says which PlexBackup folder is restored, the Plex version it recorded and its registry files. */
+    private void describe(PlexBackupLayout b) {
+        out().println("PlexBackup backup " + b.timestamp() + " in " + b.root() + " ("
+                + (b.backups() > 1 ? "the newest of " + b.backups() + "; " : "") + b.mode().description()
+                + (b.firstLayout() ? "; PlexBackup 1.x layout" : "") + ")");
+        out().println("Plex version it recorded: " + b.plexVersion().orElse("none (no Version.txt): not checked"));
+        if (b.registryFiles().isEmpty()) {
+            out().println("Registry files: none");
+            return;
+        }
+        out().println("Registry files (" + (importRegistry ? "imported with reg import after the restore"
+                : "not imported; Plex on Windows reads its settings from them: --import-registry there") + "):");
+        for (java.nio.file.Path f : b.registryFiles()) {
+            out().println("  " + b.folder().relativize(f) + PlexBackupLayout.registryKey(f).map(k -> " (" + k + ")")
+                    .orElse(""));
+        }
     }
 }

@@ -250,7 +250,7 @@ class RestoreCommandTest {
     void shouldRequireDestOrArchive() {
         CliRun run = CliRun.of("restore", "--target", tmp.resolve("t").toString());
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("--dest DIR (or --archive FILE)");
+        assertThat(run.err()).contains("--dest DIR (or --archive FILE, or --from-plexbackup PATH)");
     }
 
     @Test
