@@ -67,6 +67,85 @@ class JShellScriptsIT {
                         + "-R-Dplex.dest=DIR", "status: 1");
     }
 
+    @Test
+    void jellyfinRestoreShouldMakeAnAdditionalServerOnOtherMediaPathsAndListThePlugins() throws Exception {
+        Path old = JellyfinFixture.create(tmp.resolve("old-server"));
+        Path dest = tmp.resolve("backups");
+        Run backup = ItSupport.cli("backup", "--profile", "jellyfin", "--source", old.toString(), "--dest",
+                dest.toString());
+        assertThat(backup.exit()).as(backup.describe()).isZero();
+        Path target = tmp.resolve("new-server");
+        write(target.resolve("data/device.txt"), "the new server's own id");
+        write(target.resolve("log/log_20261201.log"), "the new server's log");
+
+        Run run = jshell("jellyfin-restore-new-server.jsh", "jellyfin.dest=" + dest, "jellyfin.target=" + target,
+                "jellyfin.remap=/srv/media=/mnt/media");
+
+        assertThat(run.exit()).as(run.describe()).isZero();
+        assertThat(run.stdoutLines()).as(run.describe()).contains("identity: new",
+                "plugins in the snapshot: [Trakt 25.0.0.0]", "plugins to install again: []", "status: 0");
+        assertThat(target.resolve("data/device.txt")).hasContent("the new server's own id");
+        assertThat(target.resolve("log/log_20261201.log")).as("excluded: the live log stays")
+                .hasContent("the new server's log");
+        assertThat(target.resolve("config/system.xml")).hasSameTextualContentAs(old.resolve("config/system.xml"));
+        assertThat(target.resolve("root/default/Movies/Movies.mblink")).hasContent("/mnt/media/Movies");
+        assertThat(target.resolve("root/default/Movies/options.xml")).content().contains("<Path>/mnt/media/Movies</Path>");
+        Path db = target.resolve(JellyfinFixture.DB);
+        assertThat(JellyfinProfileIT.query(db, "SELECT COUNT(*) FROM BaseItems WHERE Path LIKE '/mnt/media/%'"))
+                .isEqualTo(200);
+        assertThat(JellyfinProfileIT.integrityCheck(db)).isEqualTo("ok");
+
+        Run takeOver = jshell("jellyfin-restore-new-server.jsh", "jellyfin.dest=" + dest,
+                "jellyfin.target=" + target, "jellyfin.identity=old");
+        assertThat(takeOver.stdoutLines()).as(takeOver.describe()).contains("identity: old", "status: 0");
+        assertThat(target.resolve("data/device.txt")).hasSameTextualContentAs(old.resolve("data/device.txt"));
+
+        Run bad = jshell("jellyfin-restore-new-server.jsh", "jellyfin.dest=" + dest, "jellyfin.target=" + target,
+                "jellyfin.identity=maybe");
+        assertThat(bad.stdoutLines()).as(bad.describe()).contains("failed: java.lang.IllegalArgumentException: "
+                + "jellyfin.identity must be 'new' or 'old', was 'maybe'", "status: 1");
+    }
+
+    @Test
+    void copyUserDataShouldShowTheChangesInADryRunThenMergeThemIntoTheRunningServer() throws Exception {
+        Path live = JellyfinFixture.create(tmp.resolve("jellyfin"));
+        Path db = live.resolve(JellyfinFixture.DB);
+        sql(db, "INSERT INTO UserData (CustomDataKey, ItemId, UserId, PlaybackPositionTicks, PlayCount, IsFavorite, "
+                + "LastPlayedDate, Played) SELECT Id, Id, '4f2c9a1e-0000-4000-8000-000000000001', 0, 2, "
+                + "(rowid % 2), '2026-11-20 20:00:00', 1 FROM BaseItems WHERE rowid <= 3");
+        Path dest = tmp.resolve("backups");
+        Run backup = ItSupport.cli("backup", "--profile", "jellyfin", "--source", live.toString(), "--dest",
+                dest.toString());
+        assertThat(backup.exit()).as(backup.describe()).isZero();
+        sql(db, "DELETE FROM UserData");
+
+        Run dry = jshell("copy-user-data.jsh", "jellyfin.dest=" + dest, "jellyfin.source=" + live,
+                "jellyfin.map=alice=bob", "jellyfin.dryRun=true");
+        assertThat(dry.stdoutLines()).as(dry.describe()).contains("dry run: true",
+                "users: alice -> bob: 3 copied, 0 changed, 0 unchanged, 0 unmatched", "status: 0");
+        assertThat(JellyfinProfileIT.query(db, "SELECT COUNT(*) FROM UserData")).as("a dry run writes nothing")
+                .isZero();
+
+        Run copy = jshell("copy-user-data.jsh", "jellyfin.dest=" + dest, "jellyfin.source=" + live,
+                "jellyfin.map=alice=bob");
+        assertThat(copy.stdoutLines()).as(copy.describe()).contains("dry run: false",
+                "users: alice -> bob: 3 copied, 0 changed, 0 unchanged, 0 unmatched", "status: 0");
+        assertThat(JellyfinProfileIT.query(db, "SELECT COUNT(*) FROM UserData WHERE UserId = "
+                + "'4f2c9a1e-0000-4000-8000-000000000002' AND Played = 1 AND PlayCount = 2")).isEqualTo(3);
+        assertThat(copy.stdoutLines()).as(copy.describe()).anyMatch(l -> l.startsWith("database before the copy: "));
+
+        Run unknown = jshell("copy-user-data.jsh", "jellyfin.dest=" + dest, "jellyfin.source=" + live,
+                "jellyfin.map=mallory=bob");
+        assertThat(unknown.stdoutLines()).as(unknown.describe()).anyMatch(l -> l.startsWith("failed: ")
+                && l.contains("mallory") && l.contains("alice")).contains("status: 1");
+    }
+
+    private static void sql(Path db, String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
     /** A Plex data folder with a live (WAL) library database and what the profile leaves out. */
     static Path plexFolder(Path root) throws Exception {
         write(root.resolve("Preferences.xml"), "<Preferences MachineIdentifier=\"m-1\" FriendlyName=\"den\"/>");

@@ -397,6 +397,8 @@ class RestoreCommandTest {
         assertThat(run.errLines().get(0)).isEqualTo("backupkit: error: --remap '/srv/media' must be OLD=NEW; "
                 + "--remap '/a/=/c' maps the same OLD as '/a=/b' to another NEW");
         assertThat(target).doesNotExist();
+    }
+
     @Test
     void shouldRefuseKeepIdentityWithoutAProfile() throws IOException {
         backup();
