@@ -28,6 +28,7 @@ seeded from --seed and the part's name; the SQLite files come out the same for t
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import random
 import sqlite3
@@ -73,8 +74,9 @@ UNICODE_TITLES = ("Amélie (2001)", "Crouching Tiger, Hidden Dragon 臥虎藏龍
 class Tree:
     """Writes files and folders under one root, remembering which folders exist."""
 
-    def __init__(self, root):
+    def __init__(self, root, mtime_base=BASE_MTIME):
         self.root = root
+        self.mtime_base = mtime_base
         self.dirs = set()
         self.files = 0
         self.bytes = 0
@@ -91,7 +93,8 @@ class Tree:
         p = os.path.join(self.root, rel)
         with open(p, "wb") as f:
             f.write(data)
-        os.utime(p, (BASE_MTIME + self.files, BASE_MTIME + self.files))
+        t = self.mtime_base + self.files
+        os.utime(p, (t, t))
         self.files += 1
         self.bytes += len(data)
 
@@ -103,9 +106,34 @@ class Tree:
         self.links += 1
 
 
+class Rng(random.Random):
+    """random.Random with cheaper choice, randrange and choices (one random() call each; fine for test data) and
+    pools of titles, names and sentences drawn once, so that text costs little to make."""
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+    def randrange(self, start, stop=None):
+        if stop is None:
+            start, stop = 0, start
+        return start + int(self.random() * (stop - start))
+
+    def choices(self, population, weights=None, *, cum_weights=None, k=1):
+        r = self.random
+        n = len(population)
+        return [population[int(r() * n)] for _ in range(k)]
+
+    def make_pools(self):
+        self.titles = [" ".join(self.choices(WORDS, k=self.randrange(1, 5))).title() for _ in range(4096)]
+        self.people = ["%s %s" % (self.choice(FIRST), self.choice(LAST)) for _ in range(len(FIRST) * len(LAST))]
+        self.sentences = [" ".join(self.choices(WORDS, k=self.randrange(5, 18))).capitalize() + "."
+                          for _ in range(4096)]
+        return self
+
+
 def stream(seed, part):
     """An independent random stream for one part of the tree, so parts do not shift each other."""
-    return random.Random(int.from_bytes(hashlib.sha256(("%d/%s" % (seed, part)).encode()).digest()[:8], "big"))
+    return Rng(int.from_bytes(hashlib.sha256(("%d/%s" % (seed, part)).encode()).digest()[:8], "big")).make_pools()
 
 
 def hex40(rng):
@@ -113,15 +141,15 @@ def hex40(rng):
 
 
 def title(rng):
-    return " ".join(rng.choices(WORDS, k=rng.randrange(1, 5))).title()
+    return rng.titles[int(rng.random() * 4096)]
 
 
 def person(rng):
-    return "%s %s" % (rng.choice(FIRST), rng.choice(LAST))
+    return rng.people[int(rng.random() * len(rng.people))]
 
 
-def sentence(rng, words):
-    return " ".join(rng.choices(WORDS, k=words)).capitalize() + "."
+def sentence(rng, words=None):
+    return rng.sentences[int(rng.random() * 4096)]
 
 
 def jpeg(rng, size):
@@ -183,7 +211,7 @@ def data_json(rng, size, key):
                 "thumb": "/library/metadata/%d/thumb/%d" % (rng.randrange(10**6), rng.randrange(10**9))}
         doc["items"].append(item)
         n += 190
-    return json.dumps(doc, indent=2, ensure_ascii=False).encode()
+    return json.dumps(doc, ensure_ascii=False).encode()
 
 
 def log_text(rng, size, start):
@@ -356,60 +384,66 @@ def dlna_db(path, rng):
     db.close()
 
 
-def generate(root, files, mb, seed):
-    tree = Tree(root)
+def plan(files, mb):
+    """How many files of each kind, and their mean sizes, for a tree of about files files and mb MB."""
     total = mb * 1_000_000
-    tree.mkdir("")
+    n_bif = max(4, files // 1600)
+    rest = files - 3 - 1 - 6 - n_bif - 1       # databases, Preferences.xml, logs, bif, the deep thumbnail
+    bundles = int(rest * 0.2)                  # 4 files each: 3 XML, 1 poster
+    thumbs = int(rest * 0.08)
+    text_bytes = total * TEXT_SHARE
+    jsons = rest - 4 * bundles - thumbs
+    return {"total": total, "db_bytes": int(total * DB_SHARE), "n_bif": n_bif,
+            "bif_each": int(total * BIF_SHARE / n_bif), "log_each": int(total * LOG_SHARE / 6),
+            "bundles": bundles, "thumbs": thumbs, "jsons": jsons, "text_each": text_bytes / (3 * bundles + jsons),
+            "jpeg_each": max(2000, int(total * (1 - DB_SHARE - BIF_SHARE - LOG_SHARE - TEXT_SHARE) / (bundles + thumbs)))}
 
-    # databases first: their size is exact, the rest is shared out after
+
+METADATA_CHUNKS = 4
+
+
+def part_databases(tree, seed, p):
     dbdir = "Plug-in Support/Databases"
     tree.mkdir(dbdir)
-    db_target = int(total * DB_SHARE)
-    items = library_db(os.path.join(root, dbdir, "com.plexapp.plugins.library.db"), stream(seed, "library.db"),
-                       int(db_target * 0.78))
-    blobs_db(os.path.join(root, dbdir, "com.plexapp.plugins.library.blobs.db"), stream(seed, "blobs.db"),
-             int(db_target * 0.22), items)
-    dlna_db(os.path.join(root, dbdir, "com.plexapp.dlna.db"), stream(seed, "dlna.db"))
-    for name in sorted(os.listdir(os.path.join(root, dbdir))):
-        p = os.path.join(root, dbdir, name)
-        os.utime(p, (BASE_MTIME, BASE_MTIME))
+    items = library_db(os.path.join(tree.root, dbdir, "com.plexapp.plugins.library.db"), stream(seed, "library.db"),
+                       int(p["db_bytes"] * 0.78))
+    blobs_db(os.path.join(tree.root, dbdir, "com.plexapp.plugins.library.blobs.db"), stream(seed, "blobs.db"),
+             int(p["db_bytes"] * 0.22), items)
+    dlna_db(os.path.join(tree.root, dbdir, "com.plexapp.dlna.db"), stream(seed, "dlna.db"))
+    for name in sorted(os.listdir(os.path.join(tree.root, dbdir))):
+        path = os.path.join(tree.root, dbdir, name)
+        os.utime(path, (BASE_MTIME, BASE_MTIME))
         tree.files += 1
-        tree.bytes += os.path.getsize(p)
+        tree.bytes += os.path.getsize(path)
 
+
+def part_misc(tree, seed, p):
     rng = stream(seed, "prefs")
     tree.write("Preferences.xml", ('<?xml version="1.0" encoding="utf-8"?>\n<Preferences MachineIdentifier="%s" '
                                    'ProcessedMachineIdentifier="%s" AnonymousMachineIdentifier="%s" '
                                    'FriendlyName="bench" ManualPortMappingMode="1" TranscoderTempDirectory=""/>\n'
                                    % (hex40(rng), hex40(rng), hex40(rng))).encode())
-
-    # logs
     rng = stream(seed, "logs")
-    log_each = int(total * LOG_SHARE / 6)
     for i, name in enumerate(("Plex Media Server.log", "Plex Media Server.1.log", "Plex Media Server.2.log",
                               "Plex Media Scanner.log", "Plex Tuner Service.log", "Plex Crash Uploader.log")):
-        tree.write("Logs/" + name, log_text(rng, log_each, (BASE_MTIME - 86_400 * (i + 1)) * 1000))
+        tree.write("Logs/" + name, log_text(rng, p["log_each"], (BASE_MTIME - 86_400 * (i + 1)) * 1000))
+    for empty in ("Codecs", "Crash Reports", "Diagnostics", "Scanners", "Plug-ins", "Cache/Transcode/Sessions",
+                  "Plug-in Support/Caches", "Plug-in Support/Preferences", "Media/localhost/0/empty.bundle/Contents"):
+        tree.mkdir(empty)
 
-    # bif: a few large files
+
+def part_bif(tree, seed, p):
     rng = stream(seed, "bif")
-    n_bif = max(4, files // 1600)
-    bif_each = int(total * BIF_SHARE / n_bif)
-    for i in range(n_bif):
+    for i in range(p["n_bif"]):
         h = hex40(rng)
         tree.write("Media/localhost/%s/%s.bundle/Contents/Indexes/index-sd.bif" % (h[0], h[1:]),
-                   bif(rng, int(bif_each * rng.uniform(0.6, 1.4))))
+                   bif(rng, int(p["bif_each"] * rng.uniform(0.6, 1.4))))
 
-    # counts of the rest: bundles hold 4 files each (3 XML, 1 poster)
-    rest = files - tree.files - 1
-    bundles = int(rest * 0.2)
-    thumbs = int(rest * 0.08)
-    jsons = rest - 4 * bundles - thumbs
-    text_bytes = total * TEXT_SHARE
-    text_each = text_bytes / (3 * bundles + jsons)
-    jpeg_each = max(2000, int((total - tree.bytes - text_bytes) / (bundles + thumbs)))
 
-    rng = stream(seed, "metadata")
-    long_done = False
-    for i in range(bundles):
+def part_metadata(tree, seed, p, chunk):
+    rng = stream(seed, "metadata/%d" % chunk)
+    text_each, jpeg_each = p["text_each"], p["jpeg_each"]
+    for i in range(chunk, p["bundles"], METADATA_CHUNKS):
         section = "Movies" if i % 4 else "TV Shows"
         h = hex40(rng)
         contents = "Metadata/%s/%s/%s.bundle/Contents" % (section, h[0], h[1:])
@@ -427,32 +461,55 @@ def generate(root, files, mb, seed):
                          % (agent, poster))
         if i % 40 == 3:
             tree.mkdir(contents + "/_stored/art")   # an empty folder
-        if section == "TV Shows" and not long_done:
+        if i == 0:
             # an episode thumbnail deep enough to pass 260 characters
             deep = contents + "/%s/seasons/1/episodes/12/thumbs/%s_%s/%s" % (
                 "com.plexapp.agents.thetvdb", "com.plexapp.agents.thetvdb", hex40(rng), hex40(rng) + hex40(rng))
             tree.write(deep + ".jpg", jpeg(rng, 20_000))
             assert len(deep) > 260, len(deep)
-            long_done = True
 
+
+def part_thumbs(tree, seed, p):
     rng = stream(seed, "thumbs")
-    for i in range(thumbs):
+    for i in range(p["thumbs"]):
         h = hex40(rng)
-        tree.write("Cache/PhotoTranscoder/%s/%s.jpg" % (h[:2], h), jpeg(rng, sized(rng, jpeg_each, 2000)))
+        tree.write("Cache/PhotoTranscoder/%s/%s.jpg" % (h[:2], h), jpeg(rng, sized(rng, p["jpeg_each"], 2000)))
 
+
+def part_json(tree, seed, p):
     rng = stream(seed, "json")
-    for i in range(jsons):
+    for i in range(p["jsons"]):
         if i < len(UNICODE_TITLES):
             rel = "Plug-in Support/Data/com.plexapp.agents.localmedia/Films/%s/Info.json" % UNICODE_TITLES[i]
         else:
             rel = "Plug-in Support/Data/com.plexapp.system/%02d/%s.json" % (i % 97, hex40(rng)[:16])
-        tree.write(rel, data_json(rng, sized(rng, text_each, 300), i))
+        tree.write(rel, data_json(rng, sized(rng, p["text_each"], 300), i))
     tree.symlink("Plug-in Support/Data/latest", "com.plexapp.system")
 
-    for empty in ("Codecs", "Crash Reports", "Diagnostics", "Scanners", "Plug-ins", "Cache/Transcode/Sessions",
-                  "Plug-in Support/Caches", "Plug-in Support/Preferences", "Media/localhost/0/empty.bundle/Contents"):
-        tree.mkdir(empty)
-    return tree
+
+# the parts, longest first; each has its own random stream and its own range of modification times
+PARTS = [("databases", part_databases)] + [("metadata/%d" % c, lambda t, s, p, c=c: part_metadata(t, s, p, c))
+                                           for c in range(METADATA_CHUNKS)] \
+    + [("thumbs", part_thumbs), ("bif", part_bif), ("json", part_json), ("misc", part_misc)]
+
+
+def run_part(args):
+    root, seed, p, index = args
+    tree = Tree(root, mtime_base=BASE_MTIME + index * 1_000_000)
+    PARTS[index][1](tree, seed, p)
+    return tree.files, tree.bytes, tree.links
+
+
+def generate(root, files, mb, seed, jobs):
+    os.makedirs(root, exist_ok=True)
+    p = plan(files, mb)
+    work = [(root, seed, p, i) for i in range(len(PARTS))]
+    if jobs <= 1:
+        done = [run_part(w) for w in work]
+    else:
+        with multiprocessing.Pool(min(jobs, len(work))) as pool:
+            done = list(pool.imap_unordered(run_part, work))
+    return tuple(sum(d[k] for d in done) for k in range(3))
 
 
 def main():
@@ -462,6 +519,8 @@ def main():
     ap.add_argument("--files", type=int, help="number of regular files (default: the preset's)")
     ap.add_argument("--mb", type=int, help="total size in MB, 10^6 bytes (default: the preset's)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="processes writing parts of the tree at once (default: the cores); the bytes do not depend on it")
     a = ap.parse_args()
     files = a.files or PRESETS[a.preset]["files"]
     mb = a.mb or PRESETS[a.preset]["mb"]
@@ -470,9 +529,9 @@ def main():
     if os.path.exists(a.dir) and os.listdir(a.dir):
         ap.error("%s exists and is not empty" % a.dir)
     start = time.time()
-    tree = generate(a.dir, files, mb, a.seed)
+    n_files, n_bytes, n_links = generate(a.dir, files, mb, a.seed, a.jobs)
     print("gen_tree: %s: %d files, %d symlinks, %.0f MB, seed %d, %.1f s"
-          % (a.dir, tree.files, tree.links, tree.bytes / 1e6, a.seed, time.time() - start),
+          % (a.dir, n_files, n_links, n_bytes / 1e6, a.seed, time.time() - start),
           file=sys.stderr)
 
 
