@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates a Plex-like data folder for the benchmarks: the same bytes for the same seed and preset.
 
-Usage: gen_tree.py DIR [--preset small|plex] [--files N] [--mb M] [--seed S]
+Usage: gen_tree.py DIR [--preset small|plex] [--files N] [--mb M] [--seed S] [--jobs N]
 
 Presets (--files and --mb override them):
   small  about 20,000 files, 300 MB (databases about 40 MB)
@@ -24,6 +24,7 @@ What it holds, shaped like "Library/Application Support/Plex Media Server":
 Every file and link has a fixed modification time (some years ago), so a tree generated again looks unchanged to
 a backup tool that compares size and time. Random bytes come from random.Random streams, one per part, each
 seeded from --seed and the part's name; the SQLite files come out the same for the same sqlite3 library version.
+The parts are written by --jobs processes at once (default: the cores); the bytes do not depend on it.
 """
 import argparse
 import hashlib
