@@ -89,7 +89,11 @@ def mb(v):
 
 
 def size_mb(v):
-    return "–" if v is None else ("{:,.1f} MB".format(v / 1e6) if v < 10e6 else "{:,.0f} MB".format(v / 1e6))
+    if v is None:
+        return "–"
+    if v < 1e6:
+        return "{:,.0f} kB".format(v / 1e3)
+    return "{:,.1f} MB".format(v / 1e6) if v < 10e6 else "{:,.0f} MB".format(v / 1e6)
 
 
 def ratio(a, b):
@@ -111,13 +115,21 @@ def main():
 
     p("# Benchmarks")
     p("")
+    try:
+        busy = float(meta.get("load", "0").split()[0]) > int(meta.get("nproc", "1"))
+    except ValueError:
+        busy = False
+    loads = "load average %s before, %s after" % (meta.get("load", "?"), meta.get("load_after", "?"))
     if runs < 3:
         p("> **Smoke run** (%d run of each measurement, not the median of 3): it checks that `bench/run` works end to "
-          "end and gives a first idea only. Other heavy builds were running on this %s-core machine at the same time "
-          "(load average %s before, %s after), so single wall times can be off by half or more; do not quote these "
-          "figures as BackupKit's speed. Run `bench/run %s` with the default `BENCH_RUNS=3` on a quiet machine for "
-          "figures to rely on." % (runs, meta.get("nproc", "?"), meta.get("load", "?"), meta.get("load_after", "?"),
-                                   meta.get("preset", "small")))
+          "end and gives a first idea only. %s; do not quote these figures as BackupKit's speed. Run `bench/run %s` "
+          "with the default `BENCH_RUNS=3` on a quiet machine for figures to rely on."
+          % (runs, ("Other heavy builds were running on this %s-core machine at the same time (%s), so single wall "
+                    "times can be off by half or more" % (meta.get("nproc", "?"), loads)) if busy
+             else "A single run's wall times can be off by a third or more (%s)" % loads, meta.get("preset", "small")))
+        p("")
+    elif busy:
+        p("> The machine was busy (%s on %s cores): compare figures within this report only." % (loads, meta.get("nproc")))
         p("")
     command = "bench/run --tree DIR" if meta.get("tree_origin", "").startswith("given") else \
         "bench/run " + meta.get("preset", "")
