@@ -14,7 +14,7 @@ work="${1:-/tmp/backupkit-bench}"
 src="$work/src"
 [ -f "$jar" ] || { echo "build first: mvn -q -B -DskipTests package" >&2; exit 2; }
 mkdir -p "$work"
-[ -d "$src" ] || python3 "$here/bench/gen_tree.py" "$src"
+[ -d "$src" ] || python3 "$here/bench/gen_tree.py" "$src" --files 50000 --mb 1000   # the size its README table used
 files=$(find "$src" -type f | wc -l)
 bytes=$(find "$src" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
 tar -cf - -C "$src" . > /dev/null   # warm the page cache
