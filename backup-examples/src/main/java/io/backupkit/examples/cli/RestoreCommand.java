@@ -27,9 +27,13 @@ import java.nio.file.Path;
         + "made by another tool.")
 final class RestoreCommand extends CliCommand {
 
-    @Option(names = "--dest", paramLabel = "DIR",
-            description = "The folder that holds the snapshots (required unless --archive is given).")
-    Path dest;
+    @Option(names = "--dest", paramLabel = "DIR|URL",
+            description = "The folder that holds the snapshots (required unless --archive is given), or "
+                    + "s3://bucket/prefix, sftp://user@host:port/path.")
+    String dest;
+
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote = new RemoteOptions();
 
     @Option(names = "--archive", paramLabel = "FILE",
             description = "Restore this archive made by another tool (.zip, .7z, .tar.gz, .tar.xz, .tar.zst) instead "
@@ -146,10 +150,12 @@ final class RestoreCommand extends CliCommand {
             limits = limits.maxRatio(maxRatio);
         }
         // an archive from elsewhere has no destination: its own folder stands in, so the target cannot swallow it
-        Path from = dest != null ? dest : archive != null ? archive.toAbsolutePath().getParent() : null;
+        Path from = dest != null ? null : archive != null ? archive.toAbsolutePath().getParent() : null;
         RestoreResult r;
         try (ProgressDisplay progress = progress()) {
-            if (from != null) {
+            if (dest != null) {
+                remote.apply(builder, dest, spec);
+            } else if (from != null) {
                 builder.destination(from);
             }
             builder.restoreLimits(limits)
