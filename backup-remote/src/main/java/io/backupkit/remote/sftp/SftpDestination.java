@@ -310,9 +310,15 @@ public final class SftpDestination implements Destination {
 
     private void mkdirs(SftpClient c, String name) throws IOException {
         String[] parts = name.split("/");
-        String dir = root;
         List<String> chain = new ArrayList<>();
-        chain.add(root);
+        String dir = root.startsWith("/") ? "" : null;
+        for (String part : root.split("/")) {
+            if (!part.isEmpty()) {
+                dir = dir == null ? part : dir + "/" + part;
+                chain.add(dir);
+            }
+        }
+        dir = root;
         for (int i = 0; i < parts.length - 1; i++) {
             dir = dir + "/" + parts[i];
             chain.add(dir);
