@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /** A remote destination kept in a local folder, for tests: counts uploads and can fail after a number of them. */
-final class FolderStore implements Destination {
+class FolderStore implements Destination {
 
     final Path root;
     final AtomicInteger uploads = new AtomicInteger();

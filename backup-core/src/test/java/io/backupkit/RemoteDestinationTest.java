@@ -110,6 +110,21 @@ class RemoteDestinationTest {
     }
 
     @Test
+    void shouldKeepALockWhoseCreateWasRetriedAfterALostResponse() throws Exception {
+        Path source = TestTrees.plexLike(tmp.resolve("source"));
+        FolderStore store = new FolderStore(tmp.resolve("remote")) {
+            @Override
+            public boolean createNew(String name, byte[] content) throws java.io.IOException {
+                super.createNew(name, content);
+                return false;   // written, but the answer said it already existed (a retried conditional put)
+            }
+        };
+
+        assertThat(plan(source, store).backup().snapshotId()).isNotBlank();
+        assertThat(store.root.resolve(".backupkit.lock")).doesNotExist();
+    }
+
+    @Test
     void shouldRefuseEncryptionWithALocalDestination() {
         assertThatThrownBy(() -> BackupPlan.builder().destination(tmp).encryption(new io.backupkit.spi.Encryption() {
             public String id() {

@@ -797,7 +797,8 @@ public final class RemoteRun {
             boolean ok = false;
             try {
                 byte[] content = self.getBytes(StandardCharsets.UTF_8);
-                if (!remote.createNew(LOCK, content)) {
+                // a create retried after a lost response finds its own first write: that is ours
+                if (!remote.createNew(LOCK, content) && !self.equals(holder(remote))) {
                     String current = holder(remote);
                     if (!stale(current)) {
                         throw locked(remote, current);
@@ -805,7 +806,7 @@ public final class RemoteRun {
                     LOG.warn("Taking over the lock on {} left by a run that ended without releasing it: {}",
                             remote.id(), current);
                     remote.delete(LOCK);
-                    if (!remote.createNew(LOCK, content)) {
+                    if (!remote.createNew(LOCK, content) && !self.equals(holder(remote))) {
                         throw locked(remote, holder(remote));
                     }
                 }
