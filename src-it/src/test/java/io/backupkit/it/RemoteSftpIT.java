@@ -6,6 +6,7 @@ import io.backupkit.BackupResult;
 import io.backupkit.RestoreRequest;
 import io.backupkit.Snapshot;
 import io.backupkit.remote.Destinations;
+import io.backupkit.remote.age.AgeEncryption;
 import io.backupkit.remote.sftp.SftpDestination;
 import io.backupkit.spi.Destination;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -143,14 +144,25 @@ class RemoteSftpIT {
     }
 
     @Test
-    void shouldAuthenticateWithAPassword() throws Exception {
+    void shouldAuthenticateWithAPasswordAndRoundTripEncrypted() throws Exception {
         SftpDestination d = Destinations.sftp("127.0.0.1", "/backups/pw").withPort(port).withUser("backup")
                 .withPassword("correct horse").withKnownHosts(knownHosts);
         Path source = tmp.resolve("source");
         ItSupport.writeMediaTree(source, 12);
+        Path key = Files.writeString(tmp.resolve("key.txt"), RemoteS3IT.IDENTITY);
+        BackupPlan plan = plan(source, d).toBuilder()
+                .encryption(AgeEncryption.to(RemoteS3IT.RECIPIENT).withIdentity(key)).build();
 
-        assertThat(plan(source, d).backup().snapshotId()).isNotBlank();
-        assertThat(plan(source, d).snapshots()).hasSize(1);
+        String id = plan.backup().snapshotId();
+
+        assertThat(plan.snapshots()).extracting(Snapshot::id).containsExactly(id);
+        try (Stream<Path> all = Files.walk(serverRoot.resolve("backups/pw"))) {
+            assertThat(all.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".zip") || n.endsWith(".jsonl") || n.contains("Metadata"));
+        }
+        Path target = tmp.resolve("restored");
+        plan.restore(RestoreRequest.latest().target(target));
+        assertThat(ItSupport.describe(target)).isEqualTo(ItSupport.describe(source));
     }
 
     @Test
