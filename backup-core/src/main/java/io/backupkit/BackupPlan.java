@@ -3,11 +3,14 @@ package io.backupkit;
 import io.backupkit.internal.BackupEngine;
 import io.backupkit.internal.Glob;
 import io.backupkit.internal.Providers;
+import io.backupkit.internal.RemoteRun;
 import io.backupkit.internal.RestoreEngine;
 import io.backupkit.internal.RetentionEngine;
 import io.backupkit.internal.SnapshotStore;
 import io.backupkit.internal.Verifier;
 import io.backupkit.spi.Archiver;
+import io.backupkit.spi.Destination;
+import io.backupkit.spi.Encryption;
 import io.backupkit.spi.RetentionPolicy;
 import io.backupkit.spi.ServiceController;
 
@@ -20,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -75,10 +79,14 @@ public final class BackupPlan {
     private final boolean spaceCheck;
     private final List<NotifyRule> notifiers;
     private final Map<String, Inventory> inventories;
+    private final Destination remote;
+    private final Encryption encryption;
 
-    private BackupPlan(Builder b, Archiver archiver) {
+    private BackupPlan(Builder b, Archiver archiver, Path destination) {
         this.source = b.source;
-        this.destination = b.destination;
+        this.destination = destination;
+        this.remote = b.remote;
+        this.encryption = b.encryption;
         this.archiver = archiver;
         this.archiverId = b.archiverId;
         this.archiverOptions = Map.copyOf(b.archiverOptions);
@@ -123,7 +131,10 @@ public final class BackupPlan {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.source = source;
-        b.destination = destination;
+        b.destination = remote == null ? destination : null;
+        b.remote = remote;
+        b.cache = remote == null ? null : destination;
+        b.encryption = encryption;
         b.archiverId = archiverId;
         b.archiverInstance = archiverId == null ? archiver : null;
         b.archiverOptions.putAll(archiverOptions);
@@ -167,6 +178,9 @@ public final class BackupPlan {
      */
     public BackupResult backup() {
         requireSource("back up");
+        if (remote != null) {
+            return remoteRun().backup(false);
+        }
         return new BackupEngine(this).backup(false);
     }
 
@@ -181,6 +195,9 @@ public final class BackupPlan {
      */
     public BackupResult resume() {
         requireSource("resume");
+        if (remote != null) {
+            return remoteRun().backup(true);
+        }
         return new BackupEngine(this).backup(true);
     }
 
@@ -190,6 +207,9 @@ public final class BackupPlan {
      * @throws BackupException if the destination cannot be listed
      */
     public List<Snapshot> snapshots() {
+        if (remote != null) {
+            return remoteRun().snapshots();
+        }
         return new SnapshotStore(destination).list();
     }
 
@@ -205,6 +225,9 @@ public final class BackupPlan {
     public VerifyResult verify(String snapshotId) {
         if (snapshotId == null || snapshotId.isBlank()) {
             throw new InvalidPlanException(List.of("snapshot id must not be blank, was '" + snapshotId + "'"));
+        }
+        if (remote != null) {
+            return remoteRun().verify(snapshotId.strip());
         }
         return new Verifier(this).verify(snapshotId.strip());
     }
@@ -225,6 +248,9 @@ public final class BackupPlan {
         Objects.requireNonNull(request, "restore request");
         if (request.target().isEmpty()) {
             requireSource("restore without a target");
+        }
+        if (remote != null) {
+            return remoteRun().restore(request);
         }
         return new RestoreEngine(this).restore(request);
     }
@@ -268,6 +294,9 @@ public final class BackupPlan {
      * @throws BackupException if the destination does not exist
      */
     public RetentionReport previewRetention() {
+        if (remote != null) {
+            return remoteRun().prune(true);
+        }
         return new RetentionEngine(this).preview();
     }
 
@@ -282,6 +311,9 @@ public final class BackupPlan {
      * @throws BackupException if the destination does not exist
      */
     public RetentionReport prune() {
+        if (remote != null) {
+            return remoteRun().prune(dryRun);
+        }
         return new RetentionEngine(this).prune();
     }
 
@@ -298,6 +330,7 @@ public final class BackupPlan {
      * @throws InvalidPlanException if the id is blank
      */
     public Snapshot pin(String snapshotId) {
+        requireLocal("pin");
         return new RetentionEngine(this).pin(requireId(snapshotId));
     }
 
@@ -312,6 +345,7 @@ public final class BackupPlan {
      * @throws InvalidPlanException if the id is blank
      */
     public boolean unpin(String snapshotId) {
+        requireLocal("unpin");
         return new RetentionEngine(this).unpin(requireId(snapshotId));
     }
 
@@ -320,6 +354,31 @@ public final class BackupPlan {
             throw new InvalidPlanException(List.of("snapshot id must not be blank, was '" + snapshotId + "'"));
         }
         return snapshotId.strip();
+    }
+
+    private void requireLocal(String what) {
+        if (remote != null) {
+            throw new BackupException("Cannot " + what + " snapshots in " + remote.id()
+                    + ": pins are kept only in local destinations so far");
+        }
+    }
+
+    private RemoteRun remoteRun() {
+        return new RemoteRun(this, this::onFolder);
+    }
+
+    /** This plan on a local folder (the remote's cache or a download), keeping every snapshot there. */
+    private BackupPlan onFolder(Path folder, boolean withNotifiers) {
+        Builder b = toBuilder();
+        b.remote = null;
+        b.encryption = null;
+        b.cache = null;
+        b.destination = folder;
+        b.retention = RetentionPolicies.keepAll();
+        if (!withNotifiers) {
+            b.notifiers.clear();
+        }
+        return new BackupPlan(b, archiver, folder);
     }
 
     private void requireSource(String what) {
@@ -333,9 +392,22 @@ public final class BackupPlan {
         return source;
     }
 
-    /** @return the folder holding the snapshots */
+    /**
+     * @return the folder holding the snapshots; with a {@linkplain #remote() remote destination}, the local cache
+     *         folder where snapshots are written before they are uploaded and downloaded before they are restored
+     */
     public Path destination() {
         return destination;
+    }
+
+    /** @return the remote destination, when the snapshots are kept in one rather than in a local folder */
+    public Optional<Destination> remote() {
+        return Optional.ofNullable(remote);
+    }
+
+    /** @return how files are encrypted before they are uploaded to the remote destination, if they are */
+    public Optional<Encryption> encryption() {
+        return Optional.ofNullable(encryption);
     }
 
     /** @return the archiver */
@@ -482,7 +554,9 @@ public final class BackupPlan {
 
     @Override
     public String toString() {
-        return "BackupPlan[source=" + source + ", destination=" + destination + ", archiver=" + archiver.id()
+        return "BackupPlan[source=" + source + ", destination=" + (remote == null ? destination
+                : remote.id() + " (cache " + destination + ")") + (encryption == null ? ""
+                : ", encryption=" + encryption.id()) + ", archiver=" + archiver.id()
                 + (archiverOptions.isEmpty() ? "" : " " + archiverOptions)
                 + ", excludes=" + excludes + ", special=" + special + (split.isEmpty() ? "" : ", split=" + split)
                 + (databases.isEmpty() ? "" : ", databases=" + databases)
@@ -555,6 +629,9 @@ public final class BackupPlan {
         private boolean spaceCheck = true;
         private final List<NotifyRule> notifiers = new ArrayList<>();
         private final Map<String, Inventory> inventories = new LinkedHashMap<>();
+        private Destination remote;
+        private Path cache;
+        private Encryption encryption;
 
         private Builder() {
         }
@@ -609,6 +686,66 @@ public final class BackupPlan {
          */
         public Builder destination(Path destination) {
             this.destination = requirePath(destination, "destination");
+            this.remote = null;
+            return this;
+        }
+
+        /**
+         * Keeps the snapshots in a remote destination instead of a local folder (replacing a folder set before).
+         * Snapshots are written into the {@linkplain #cache(Path) cache folder} exactly as into a local destination,
+         * then uploaded file by file with their manifest last, so a snapshot is listed only once all of it is there;
+         * {@link BackupPlan#resume()} uploads what an interrupted upload left out. Restores and verifies download
+         * the snapshot into the cache and check every file's SHA-256 before use. The newest snapshot written stays
+         * in the cache so that unchanged units are reused from it.
+         *
+         * @param destination e.g. {@code Destinations.s3("bucket", "prefix")} or {@code Destinations.sftp(...)} from
+         *        {@code backup-remote}
+         * @return this builder
+         * @throws InvalidPlanException if {@code destination} is null
+         */
+        public Builder destination(Destination destination) {
+            if (destination == null) {
+                throw new InvalidPlanException(List.of("destination must not be null"));
+            }
+            this.remote = destination;
+            this.destination = null;
+            return this;
+        }
+
+        /**
+         * @param folder with a remote destination, the local folder snapshots are written in before they are
+         *        uploaded and downloaded into before they are restored; created when missing. Default:
+         *        {@code $XDG_CACHE_HOME/backupkit/<destination>} or {@code ~/.cache/backupkit/<destination>}.
+         *        Ignored for a local destination
+         * @return this builder
+         * @throws InvalidPlanException if {@code folder} is null
+         */
+        public Builder cache(Path folder) {
+            this.cache = requirePath(folder, "cache folder");
+            return this;
+        }
+
+        /**
+         * @param folder the cache folder, as a string
+         * @return this builder
+         * @throws InvalidPlanException if {@code folder} is null or not a valid path
+         */
+        public Builder cache(String folder) {
+            return cache(toPath(folder, "cache folder"));
+        }
+
+        /**
+         * @param encryption how every file of a snapshot is encrypted before it is uploaded to the remote
+         *        destination and decrypted after it is downloaded, e.g. {@code AgeEncryption.to("age1...")} from
+         *        {@code backup-remote}. Only with a remote destination. Default: none
+         * @return this builder
+         * @throws InvalidPlanException if {@code encryption} is null
+         */
+        public Builder encryption(Encryption encryption) {
+            if (encryption == null) {
+                throw new InvalidPlanException(List.of("encryption must not be null"));
+            }
+            this.encryption = encryption;
             return this;
         }
 
@@ -1150,6 +1287,13 @@ public final class BackupPlan {
          */
         public BackupPlan build() {
             List<String> problems = new ArrayList<>();
+            Path destination = this.destination;
+            if (remote != null) {
+                destination = cache != null ? cache : RemoteRun.defaultCache(remote);
+            } else if (encryption != null) {
+                problems.add("encryption needs a remote destination (destination(Destination)); a local folder is "
+                        + "written as it is");
+            }
             if (destination == null) {
                 problems.add("destination is required");
             }
@@ -1224,7 +1368,7 @@ public final class BackupPlan {
             if (!problems.isEmpty()) {
                 throw new InvalidPlanException(problems);
             }
-            return new BackupPlan(this, resolved);
+            return new BackupPlan(this, resolved, destination);
         }
 
         private static Path canonical(Path p) {

@@ -34,6 +34,18 @@ class RoundTripTest {
     }
 
     @Test
+    void shouldWriteSnapshotsReadableByTheirOwnerOnly() throws Exception {
+        Path source = TestTrees.plexLike(tmp.resolve("source"));
+        BackupPlan plan = BackupPlan.builder().source(source).destination(tmp.resolve("dest")).build();
+
+        BackupResult backup = plan.backup();
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView("posix"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(backup.location()))).isEqualTo("rwx------");
+    }
+
+    @Test
     void shouldKeepExcludedPathsOfTheTargetAndReplaceTheRest() throws Exception {
         Path source = TestTrees.plexLike(tmp.resolve("source"));
         BackupPlan plan = BackupPlan.builder().source(source).destination(tmp.resolve("dest"))

@@ -145,6 +145,7 @@ public final class BackupEngine {
                         snapshotId = store.newId(start);
                         partial = store.partial(snapshotId);
                         Files.createDirectory(partial);
+                        Fs.ownerOnly(partial);
                         Json.writeDurably(partial.resolve(SnapshotStore.PARTIAL_STATE), new PartialState(
                                 Manifest.FORMAT_VERSION, snapshotId, start.toString(), DestinationLock.hostName(),
                                 archiverInfo(), planInfo()));

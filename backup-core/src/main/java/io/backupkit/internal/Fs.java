@@ -152,6 +152,20 @@ public final class Fs {
     }
 
     /**
+     * Makes a folder readable, writable and searchable by its owner only ({@code rwx------}), where the file system
+     * has POSIX permissions; elsewhere does nothing.
+     *
+     * @param dir the folder
+     * @throws IOException if the permissions cannot be set
+     */
+    public static void ownerOnly(Path dir) throws IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            java.nio.file.Files.setPosixFilePermissions(dir,
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /**
      * @param p a path that need not exist
      * @return its absolute, normalised form with links resolved on the longest prefix that exists, so that two paths
      *         naming one folder through different links compare equal

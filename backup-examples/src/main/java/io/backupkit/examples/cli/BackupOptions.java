@@ -32,10 +32,13 @@ final class BackupOptions {
             description = "The data folder to back up (required unless --profile finds it or --config sets it).")
     Path source;
 
-    @Option(names = "--dest", paramLabel = "DIR",
+    @Option(names = "--dest", paramLabel = "DIR|URL",
             description = "The folder that holds the snapshots, one subfolder each; created when missing "
-                    + "(required unless --config sets it).")
-    Path dest;
+                    + "(required unless --config sets it); or s3://bucket/prefix, sftp://user@host:port/path.")
+    String dest;
+
+    @Mixin
+    RemoteOptions remote = new RemoteOptions();
 
     @Mixin
     ProfileOptions profile = new ProfileOptions();
@@ -126,7 +129,7 @@ final class BackupOptions {
             b.source(source);
         }
         if (dest != null) {
-            b.destination(dest);
+            remote.apply(b, dest, spec);
         }
         b.exclude(excludes.toArray(String[]::new))
                 .special(special.toArray(String[]::new))

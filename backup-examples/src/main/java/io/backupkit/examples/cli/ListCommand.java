@@ -25,18 +25,22 @@ import java.util.List;
 @Command(name = "list", description = "List the snapshots in a destination, newest first.")
 final class ListCommand extends CliCommand {
 
-    @Option(names = "--dest", required = true, paramLabel = "DIR", description = "The folder that holds the snapshots.")
-    Path dest;
+    @Option(names = "--dest", required = true, paramLabel = "DIR|URL",
+            description = "The folder that holds the snapshots, or s3://bucket/prefix, sftp://user@host:port/path.")
+    String dest;
+
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote = new RemoteOptions();
 
     @Override
     public Integer call() {
-        if (!Files.exists(dest)) {
+        if (!RemoteOptions.isRemote(dest) && !Files.exists(Path.of(dest))) {
             throw new BackupException("Destination " + dest + " does not exist");
         }
-        if (!Files.isDirectory(dest)) {
+        if (!RemoteOptions.isRemote(dest) && !Files.isDirectory(Path.of(dest))) {
             throw new BackupException("Destination " + dest + " is a file, not a folder");
         }
-        List<Snapshot> snapshots = ReadOnlyPlans.of(dest, null).snapshots();
+        List<Snapshot> snapshots = ReadOnlyPlans.of(dest, remote, spec, null).snapshots();
         if (common.json) {
             printJson(snapshots);
             return BackupKitCli.EXIT_OK;

@@ -28,8 +28,12 @@ import java.nio.file.Path;
         + "ones are always kept).")
 final class PruneCommand extends CliCommand {
 
-    @Option(names = "--dest", required = true, paramLabel = "DIR", description = "The folder that holds the snapshots.")
-    Path dest;
+    @Option(names = "--dest", required = true, paramLabel = "DIR|URL",
+            description = "The folder that holds the snapshots, or s3://bucket/prefix, sftp://user@host:port/path.")
+    String dest;
+
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote = new RemoteOptions();
 
     @Mixin
     RetentionOptions retention = new RetentionOptions();
@@ -42,10 +46,12 @@ final class PruneCommand extends CliCommand {
         RetentionPolicy policy = retention.policy().orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "prune needs a policy: at least one of --keep, --keep-daily, --keep-weekly, --keep-monthly, "
                         + "--keep-yearly, --keep-within, --max-total-size"));
-        if (!Files.exists(dest)) {
+        if (!RemoteOptions.isRemote(dest) && !Files.exists(Path.of(dest))) {
             throw new BackupException("Destination " + dest + " does not exist");
         }
-        BackupPlan plan = BackupPlan.builder().destination(dest).retention(policy).dryRun(dryRun).build();
+        BackupPlan.Builder b = BackupPlan.builder().retention(policy).dryRun(dryRun);
+        remote.apply(b, dest, spec);
+        BackupPlan plan = b.build();
         RetentionReport r = plan.prune();
         if (common.json) {
             printJson(r);

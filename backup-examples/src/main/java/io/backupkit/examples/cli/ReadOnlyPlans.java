@@ -23,6 +23,18 @@ final class ReadOnlyPlans {
      * @param listener progress listener, or {@code null}
      * @return a plan fit for {@code snapshots()}, {@code verify(id)}, {@code pin(id)} and {@code unpin(id)}
      */
+    static BackupPlan of(String dest, RemoteOptions remote, picocli.CommandLine.Model.CommandSpec spec,
+                         ProgressListener listener) {
+        BackupPlan.Builder b = BackupPlan.builder().listener(listener);
+        remote.apply(b, dest, spec);
+        return b.build();
+    }
+
+    /**
+     * @param dest the destination folder
+     * @param listener progress listener, or {@code null}
+     * @return a plan fit for {@code snapshots()}, {@code verify(id)}, {@code pin(id)} and {@code unpin(id)}
+     */
     static BackupPlan of(Path dest, ProgressListener listener) {
         return BackupPlan.builder()
                 .destination(dest)

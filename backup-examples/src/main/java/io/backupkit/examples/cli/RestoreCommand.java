@@ -45,10 +45,13 @@ final class RestoreCommand extends CliCommand {
     /** What picocli gives {@code --owner} without a value: take the profile's owner (no argument can spell it). */
     static final String OWNER_FROM_PROFILE = "\u0000profile";
 
-    @Option(names = "--dest", paramLabel = "DIR",
+    @Option(names = "--dest", paramLabel = "DIR|URL",
             description = "The folder that holds the snapshots (required unless --archive or --from-plexbackup is "
-                    + "given).")
-    Path dest;
+                    + "given), or s3://bucket/prefix, sftp://user@host:port/path.")
+    String dest;
+
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote = new RemoteOptions();
 
     @Option(names = "--archive", paramLabel = "FILE",
             description = "Restore this archive made by another tool (.zip, .7z, .tar.gz, .tar.xz, .tar.zst) instead "
@@ -233,11 +236,13 @@ final class RestoreCommand extends CliCommand {
             limits = limits.maxRatio(maxRatio);
         }
         // an archive from elsewhere has no destination: its own folder stands in, so the target cannot swallow it
-        Path from = dest != null ? dest : archive != null ? archive.toAbsolutePath().getParent()
+        Path from = dest != null ? null : archive != null ? archive.toAbsolutePath().getParent()
                 : layout != null ? layout.root() : null;
         RestoreResult r;
         try (ProgressDisplay progress = progress()) {
-            if (from != null) {
+            if (dest != null) {
+                remote.apply(builder, dest, spec);
+            } else if (from != null) {
                 builder.destination(from);
             }
             builder.restoreLimits(limits)

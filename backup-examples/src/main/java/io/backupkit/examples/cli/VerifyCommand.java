@@ -9,7 +9,6 @@ import io.backupkit.VerifyResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 
 /**
  * {@code backupkit verify}: re-reads every archive of a snapshot (the newest complete one by default) and checks every
@@ -23,8 +22,12 @@ import java.nio.file.Path;
 @Command(name = "verify", description = "Check every archive and file hash of a snapshot (default: the newest).")
 final class VerifyCommand extends CliCommand {
 
-    @Option(names = "--dest", required = true, paramLabel = "DIR", description = "The folder that holds the snapshots.")
-    Path dest;
+    @Option(names = "--dest", required = true, paramLabel = "DIR|URL",
+            description = "The folder that holds the snapshots, or s3://bucket/prefix, sftp://user@host:port/path.")
+    String dest;
+
+    @picocli.CommandLine.Mixin
+    RemoteOptions remote = new RemoteOptions();
 
     @Option(names = "--snapshot", paramLabel = "ID", description = "Snapshot id (default: the newest complete one).")
     String snapshot;
@@ -33,7 +36,7 @@ final class VerifyCommand extends CliCommand {
     public Integer call() {
         VerifyResult r;
         try (ProgressDisplay progress = progress()) {
-            BackupPlan plan = ReadOnlyPlans.of(dest, progress);
+            BackupPlan plan = ReadOnlyPlans.of(dest, remote, spec, progress);
             String id = snapshot != null ? snapshot : plan.snapshots().stream()
                     .filter(Snapshot::complete)
                     .map(Snapshot::id)
