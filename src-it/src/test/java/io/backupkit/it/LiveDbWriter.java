@@ -37,7 +37,8 @@ public final class LiveDbWriter {
             long commits = 0;
             while (true) {
                 commits++;
-                String key = "live-item-" + (commits % 500);
+                // one of the fixture's 200 items (JellyfinFixture), as the server records plays of its own items
+                String key = String.format("00000000-0000-4000-8000-%012d", commits % 200);
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO UserData (ItemId, UserId, CustomDataKey, "
                         + "Played, PlayCount, IsFavorite, PlaybackPositionTicks, LastPlayedDate) VALUES (?, ?, ?, 1, 1,"
                         + " 0, ?, CURRENT_TIMESTAMP) ON CONFLICT (ItemId, UserId, CustomDataKey) DO UPDATE SET "
