@@ -1126,6 +1126,8 @@ public final class RestoreEngine {
         private final List<IndexEntry> directories = new ArrayList<>();
         private final List<IndexEntry> links = new ArrayList<>();
         private final byte[] buffer = new byte[Hashing.BUFFER_SIZE];
+        /** Folders this sink made (or found made) below its root: no link exists there until {@link #finish()}. */
+        private final Set<Path> folders = new java.util.HashSet<>();
 
         ExtractSink(Path root) {
             this.root = root;
@@ -1135,17 +1137,29 @@ public final class RestoreEngine {
         @Override
         public void directory(IndexEntry entry) throws IOException {
             Path p = Fs.resolve(root, entry.path());
-            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            if (!folders.contains(p) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new FileAlreadyExistsException(p.toString(), null, "a file of the snapshot is already there");
             }
-            Files.createDirectories(p);
+            folder(p);
             directories.add(entry);
+        }
+
+        /** Makes a folder and its parents once: a restore of many files in few folders asks again and again. */
+        private void folder(Path dir) throws IOException {
+            if (folders.contains(dir)) {
+                return;
+            }
+            Files.createDirectories(dir);
+            for (Path d = dir; d != null && d.startsWith(root) && folders.add(d); d = d.getParent()) {
+                // every folder up to the root now exists
+            }
         }
 
         @Override
         public void file(IndexEntry entry, InputStream content) throws IOException {
             Path p = Fs.resolve(root, entry.path());
-            Files.createDirectories(p.getParent());
+            folder(p.getParent());
             try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS)) {
                 int n;
