@@ -532,6 +532,42 @@ class RestoreCommandTest {
         assertThat(Files.getOwner(target.resolve("data/jellyfin.db")).getName()).isEqualTo("jellyfin");
     }
 
+    @Test
+    void shouldRecoverAnInterruptedRestoreAndSayWhichContentTheFolderHolds() throws IOException {
+        Path server = tmp.resolve("server");
+        Files.createDirectories(server.resolve("Metadata"));
+        Files.writeString(server.resolve("Preferences.xml"), "old");
+        CliRun nothing = CliRun.of("restore", "--recover", "--target", server.toString());
+        assertThat(nothing.exit()).as(nothing.toString()).isZero();
+        assertThat(nothing.out()).isEqualTo("No interrupted restore into " + server + ": nothing to do"
+                + System.lineSeparator());
+
+        // killed in its swap: Preferences.xml already moved away, the journal says so
+        Path work = tmp.resolve(".server.backupkit-restore");
+        Files.createDirectories(work.resolve("old"));
+        Files.move(server.resolve("Preferences.xml"), work.resolve("old/Preferences.xml"));
+        Files.writeString(work.resolve("journal.jsonl"), "{\"from\":\"" + server.resolve("Preferences.xml")
+                + "\",\"to\":\"" + work.resolve("old/Preferences.xml") + "\"}\n");
+        CliRun recovered = CliRun.of("restore", "--recover", "--source", server.toString(), "--json");
+
+        assertThat(recovered.exit()).as(recovered.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(recovered.out()).get("outcome").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(server.resolve("Preferences.xml")).hasContent("old");
+        assertThat(work).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseRecoverWithoutAFolderOrWithASnapshot() {
+        CliRun none = CliRun.of("restore", "--recover");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.errLines().get(0)).isEqualTo("backupkit: error: --recover needs the folder that was being "
+                + "restored into: give --target DIR (or --source DIR)");
+        CliRun both = CliRun.of("restore", "--recover", "--target", tmp.toString(), "--snapshot", "20261201T000000Z");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.errLines().get(0)).startsWith("backupkit: error: --recover only finishes an interrupted "
+                + "restore");
+    }
+
     private static boolean userExists(String name) throws IOException {
         try {
             java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
