@@ -24,9 +24,14 @@ class ResumeCommandTest {
 
     /** The real zip archiver, failing on one unit as a full disk would. */
     private static Archiver zipFailingOn(String unit) {
+        return failingOn("zip", unit);
+    }
+
+    /** A real archiver, failing on one unit as a full disk would. */
+    private static Archiver failingOn(String id, String unit) {
         Archiver zip = ServiceLoader.load(Archiver.class, BackupPlan.class.getClassLoader()).stream()
                 .map(ServiceLoader.Provider::get)
-                .filter(a -> a.id().equals("zip"))
+                .filter(a -> a.id().equals(id))
                 .findFirst()
                 .orElseThrow();
         return new Archiver() {
@@ -65,7 +70,7 @@ class ResumeCommandTest {
         Path source = Fixtures.source(tmp.resolve("source"));
         Path dest = tmp.resolve("backups");
         BackupPlan interrupted = BackupPlan.builder().source(source).destination(dest)
-                .archiver(zipFailingOn("Plug-in Support")).build();
+                .archiver(zipFailingOn("Plug-in Support")).retries(0).build();
         assertThatThrownBy(interrupted::backup).isInstanceOf(BackupException.class);
         assertThat(CliRun.of("list", "--dest", dest.toString()).out()).contains("unfinished");
 
@@ -80,5 +85,29 @@ class ResumeCommandTest {
         try (var s = Files.list(dest)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
         }
+    }
+
+    @Test
+    void shouldContinueWithTheArchiverTheSnapshotWasStartedWithUnlessOneIsGiven() throws IOException {
+        Path source = Fixtures.source(tmp.resolve("source"));
+        Path dest = tmp.resolve("backups");
+        BackupPlan interrupted = BackupPlan.builder().source(source).destination(dest)
+                .archiver(failingOn("tar.zst", "Plug-in Support")).retries(0).build();
+        assertThatThrownBy(interrupted::backup).isInstanceOf(BackupException.class);
+
+        CliRun wrong = CliRun.of("resume", "--source", source.toString(), "--dest", dest.toString(),
+                "--archiver", "zip");
+        assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
+        assertThat(wrong.err()).contains("was started with archiver 'tar.zst', this plan uses 'zip'");
+
+        CliRun run = CliRun.of("resume", "--source", source.toString(), "--dest", dest.toString());
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.errLines()).anyMatch(l -> l.startsWith("resuming snapshot ")
+                && l.endsWith(" with archiver 'tar.zst', the one it was started with"));
+        Matcher m = Fixtures.WRITTEN.matcher(run.out().strip());
+        assertThat(m.matches()).as(run.out()).isTrue();
+        assertThat(Integer.parseInt(m.group(5))).as("units kept").isPositive();
+        assertThat(CliRun.of("verify", "--dest", dest.toString()).exit()).isZero();
     }
 }
