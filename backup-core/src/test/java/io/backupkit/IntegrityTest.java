@@ -249,6 +249,34 @@ class IntegrityTest {
     }
 
     @Test
+    void shouldRefuseAnEmptyManifestNamingIt() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));
+        Files.writeString(dest.resolve(id).resolve("manifest.json"), "");
+        assertThatThrownBy(() -> plan.verify(id)).isInstanceOf(BackupException.class)
+                .hasMessageContaining("manifest.json").hasMessageContaining("empty");
+        assertThat(TestTrees.describe(target)).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void shouldNameAnIndexEntryWithoutAModificationTimeBeforeExtracting() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one"), Entry.file("b.txt", "two")));
+        Path index = dest.resolve(id).resolve("index/_root.jsonl");
+        Files.writeString(index, Files.readString(index).replaceFirst("\"mtime\":\"[^\"]+\",", ""));
+        Path manifest = dest.resolve(id).resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceAll("\"indexSha256\":\"[0-9a-f]+\"",
+                "\"indexSha256\":\"" + SnapshotForger.sha(Files.readAllBytes(index)) + "\""));
+
+        assertThat(plan.verify(id).problems()).anySatisfy(p -> {
+            assertThat(p.kind()).isEqualTo(VerifyProblem.Kind.INDEX);
+            assertThat(p.path()).isEqualTo("a.txt");
+            assertThat(p.detail()).contains("modification time");
+        });
+        assertRefusedAndTargetUntouched(id, "a.txt", "modification time");
+    }
+
+    @Test
     void shouldRefuseASnapshotOfANewerFormatNamingBothVersions() throws Exception {
         String id = "20260101T000000Z";
         SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));

@@ -384,6 +384,10 @@ public final class SnapshotStore {
             throw new BackupException("Cannot read the manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
                     + "): " + e.getMessage(), e);
         }
+        if (m == null) {
+            throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
+                    + ") is empty");
+        }
         if (m.formatVersion() < 1 || m.units() == null || m.archiver() == null || m.plan() == null) {
             throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
                     + ") is incomplete: format version, archiver, plan and units are required");
