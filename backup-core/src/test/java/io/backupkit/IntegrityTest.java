@@ -189,6 +189,94 @@ class IntegrityTest {
     }
 
     @Test
+    void shouldNameTheManifestWhenAByteOfItChangesAndKeepTheExcludedLiveFiles() throws Exception {
+        // a flipped exclude would otherwise read as valid and the restore would replace the target's live log
+        BackupPlan excluding = plan.toBuilder().exclude("Logs/**").build();
+        String id = excluding.backup().snapshotId();
+        Path manifest = dest.resolve(id).resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("Logs/**", "Lngs/**"));
+        TestTrees.write(target.resolve("Logs/live.log"), "written by the server");
+        targetBefore = TestTrees.describe(target);
+
+        VerifyResult v = excluding.verify(id);
+
+        assertThat(v.ok()).isFalse();
+        assertThat(v.problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(VerifyProblem.Kind.MANIFEST);
+            assertThat(p.path()).isEqualTo("manifest.json");
+            assertThat(p.detail()).contains("manifest.sha256");
+        });
+        CorruptSnapshotException e = catchThrowableOfType(CorruptSnapshotException.class,
+                () -> excluding.restore(RestoreRequest.of(id).target(target)));
+        assertThat(e).as("restore must refuse").isNotNull();
+        assertThat(e.getMessage()).contains("manifest.json");
+        assertThat(TestTrees.describe(target)).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void shouldNameAMalformedManifestHash() throws Exception {
+        String id = plan.backup().snapshotId();
+        Files.writeString(dest.resolve(id).resolve("manifest.sha256"), "not a hash\n");
+
+        assertThat(plan.verify(id).problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(VerifyProblem.Kind.MANIFEST);
+            assertThat(p.detail()).contains("malformed");
+        });
+        assertRefusedAndTargetUntouched(id, "manifest.json");
+    }
+
+    @Test
+    void shouldReadASnapshotWrittenBeforeTheManifestHadAHash() throws Exception {
+        String id = plan.backup().snapshotId();
+        Files.delete(dest.resolve(id).resolve("manifest.sha256"));
+
+        assertThat(plan.verify(id).ok()).isTrue();
+        plan.restore(RestoreRequest.of(id).target(target));
+        assertThat(target.resolve("Preferences.xml")).exists();
+    }
+
+    @Test
+    void shouldRefuseAManifestWithoutItsExcludesNamingTheField() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));
+        Path manifest = dest.resolve(id).resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"excludes\"", "\"excludez\""));
+        assertThatThrownBy(() -> plan.verify(id)).isInstanceOf(BackupException.class)
+                .hasMessageContaining("manifest.json").hasMessageContaining("plan.excludes");
+        assertThatThrownBy(() -> plan.restore(RestoreRequest.of(id).target(target)))
+                .isInstanceOf(BackupException.class).hasMessageContaining("plan.excludes");
+        assertThat(TestTrees.describe(target)).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void shouldRefuseAnEmptyManifestNamingIt() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));
+        Files.writeString(dest.resolve(id).resolve("manifest.json"), "");
+        assertThatThrownBy(() -> plan.verify(id)).isInstanceOf(BackupException.class)
+                .hasMessageContaining("manifest.json").hasMessageContaining("empty");
+        assertThat(TestTrees.describe(target)).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void shouldNameAnIndexEntryWithoutAModificationTimeBeforeExtracting() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one"), Entry.file("b.txt", "two")));
+        Path index = dest.resolve(id).resolve("index/_root.jsonl");
+        Files.writeString(index, Files.readString(index).replaceFirst("\"mtime\":\"[^\"]+\",", ""));
+        Path manifest = dest.resolve(id).resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceAll("\"indexSha256\":\"[0-9a-f]+\"",
+                "\"indexSha256\":\"" + SnapshotForger.sha(Files.readAllBytes(index)) + "\""));
+
+        assertThat(plan.verify(id).problems()).anySatisfy(p -> {
+            assertThat(p.kind()).isEqualTo(VerifyProblem.Kind.INDEX);
+            assertThat(p.path()).isEqualTo("a.txt");
+            assertThat(p.detail()).contains("modification time");
+        });
+        assertRefusedAndTargetUntouched(id, "a.txt", "modification time");
+    }
+
+    @Test
     void shouldRefuseASnapshotOfANewerFormatNamingBothVersions() throws Exception {
         String id = "20260101T000000Z";
         SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));

@@ -658,7 +658,7 @@ public final class BackupEngine {
         }
         Fs.fsyncDirectory(partial.resolve(UNITS));
         Fs.fsyncDirectory(partial.resolve(INDEX));
-        Json.writeDurably(partial.resolve(SnapshotStore.MANIFEST), manifest);
+        SnapshotStore.writeManifest(partial, manifest);
         // from here a resume finds everything in the manifest; only now drop what resuming needed before it
         Fs.deleteTree(partial.resolve(STATE));
         Files.deleteIfExists(partial.resolve(SnapshotStore.PARTIAL_STATE));

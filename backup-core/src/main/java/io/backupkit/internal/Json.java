@@ -86,6 +86,31 @@ public final class Json {
         }
     }
 
+    /**
+     * Writes {@code text} (UTF-8) to {@code file} the same durable way as {@link #writeDurably(Path, Object)}.
+     *
+     * @param file the file to (re)place
+     * @param text its new content
+     * @throws IOException if writing fails; the temporary file is removed
+     */
+    public static void writeTextDurably(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Fs.fsyncDirectory(file.getParent());
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     private static final class NonClosing extends java.io.FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);

@@ -280,6 +280,12 @@ public final class SnapshotReader {
                             "file entry without size or SHA-256"));
                     continue;
                 }
+                if (!isInstant(e.mtime())) {
+                    // a restore sets every entry's time from the index: a missing one must not fail it half-way
+                    add(problems, new VerifyProblem(u.name(), e.path(), Kind.INDEX, null, e.mtime(),
+                            "entry without a valid modification time"));
+                    continue;
+                }
                 if (entries.putIfAbsent(e.path(), e) != null || (collectLinks && links.containsKey(e.path())
                         && e.type() != EntryType.SYMLINK)) {
                     add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
@@ -314,6 +320,18 @@ public final class SnapshotReader {
                     "index cannot be read: " + SourceScanner.describe(e)));
         }
         return entries;
+    }
+
+    private static boolean isInstant(String time) {
+        if (time == null) {
+            return false;
+        }
+        try {
+            java.time.Instant.parse(time);
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     private static long saturatedAdd(long a, long b) {

@@ -4,6 +4,7 @@ import io.backupkit.BackupException;
 import io.backupkit.IncompatibleSnapshotException;
 import io.backupkit.Snapshot;
 import io.backupkit.SnapshotNotFoundException;
+import io.backupkit.VerifyProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,13 @@ public final class SnapshotStore {
     public static final String DELETING = ".deleting";
     /** The manifest's file name. */
     public static final String MANIFEST = "manifest.json";
+
+    /**
+     * The manifest's SHA-256 (64 hex digits and a newline), written after it: the manifest holds every other hash,
+     * so this is what makes a changed byte in it (an exclude, an archiver option, a unit's name) a detected problem.
+     * Snapshots written before it existed have none and are read as before.
+     */
+    public static final String MANIFEST_SHA256 = "manifest.sha256";
     /** An unfinished snapshot's state file. */
     public static final String PARTIAL_STATE = "partial.json";
     /** The destination's list of pinned snapshots, at its root. */
@@ -360,6 +368,7 @@ public final class SnapshotStore {
      * @throws BackupException if it cannot be read
      */
     public static Manifest readManifest(Path dir, String id) {
+        checkManifestHash(dir, id);
         Manifest m;
 
         try {
@@ -375,10 +384,69 @@ public final class SnapshotStore {
             throw new BackupException("Cannot read the manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
                     + "): " + e.getMessage(), e);
         }
+        if (m == null) {
+            throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
+                    + ") is empty");
+        }
         if (m.formatVersion() < 1 || m.units() == null || m.archiver() == null || m.plan() == null) {
             throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
                     + ") is incomplete: format version, archiver, plan and units are required");
         }
+        // a restore keeps the target's excluded paths: without the list it would replace them
+        if (m.plan().excludes() == null || m.plan().special() == null || m.archiver().id() == null) {
+            throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
+                    + ") is incomplete: plan.excludes, plan.special and archiver.id are required");
+        }
         return m;
+    }
+
+    /**
+     * Writes the manifest durably, then {@link #MANIFEST_SHA256} with its hash.
+     *
+     * @param dir the snapshot's folder (still {@code <id>.partial})
+     * @param manifest the manifest
+     * @throws IOException if either cannot be written
+     */
+    public static void writeManifest(Path dir, Manifest manifest) throws IOException {
+        Json.writeDurably(dir.resolve(MANIFEST), manifest);
+        Json.writeTextDurably(dir.resolve(MANIFEST_SHA256), Hashing.sha256(dir.resolve(MANIFEST)) + "\n");
+    }
+
+    /**
+     * Compares the manifest with the hash recorded beside it, when there is one.
+     *
+     * @throws io.backupkit.CorruptSnapshotException naming {@code manifest.json} when they differ or the recorded
+     *         hash is malformed
+     */
+    static void checkManifestHash(Path dir, String id) {
+        Path sum = dir.resolve(MANIFEST_SHA256);
+        if (!Files.exists(sum, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String text;
+        String actual;
+        try {
+            text = new String(Files.readAllBytes(sum), java.nio.charset.StandardCharsets.ISO_8859_1);
+            actual = Hashing.sha256(dir.resolve(MANIFEST));
+        } catch (IOException e) {
+            throw new BackupException("Cannot read the manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
+                    + ") or its hash " + sum + ": " + SourceScanner.describe(e), e);
+        }
+        String recorded = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        String detail;
+        if (!text.endsWith("\n") || !recorded.matches("[0-9a-f]{64}")) {
+            detail = "the hash recorded in " + MANIFEST_SHA256 + " is malformed; one of the two files was changed"
+                    + " after the backup wrote them";
+            recorded = recorded.replaceAll("[^\\x20-\\x7e]", "?");
+        } else if (!recorded.equals(actual)) {
+            detail = "the manifest does not match the SHA-256 recorded in " + MANIFEST_SHA256
+                    + "; it was changed after the backup wrote it";
+        } else {
+            return;
+        }
+        VerifyProblem problem = new VerifyProblem(null, MANIFEST, VerifyProblem.Kind.MANIFEST, recorded, actual,
+                detail);
+        throw new io.backupkit.CorruptSnapshotException(new io.backupkit.VerifyResult(id, 0, 0, 0,
+                java.time.Duration.ZERO, List.of(problem)));
     }
 }

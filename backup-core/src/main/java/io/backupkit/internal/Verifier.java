@@ -42,7 +42,14 @@ public final class Verifier {
     public VerifyResult verify(String id) {
         Instant start = Instant.now();
         Snapshot snapshot = new SnapshotStore(plan.destination()).find(Optional.of(id));
-        Manifest manifest = SnapshotStore.readManifest(snapshot.location(), id);
+        Manifest manifest;
+        try {
+            manifest = SnapshotStore.readManifest(snapshot.location(), id);
+        } catch (io.backupkit.CorruptSnapshotException e) {
+            // a manifest that no longer matches its hash: reported like any other problem, nothing else is trusted
+            return new VerifyResult(id, 0, 0, 0, Duration.between(start, Instant.now()),
+                    e.verifyResult().problems());
+        }
         boolean success = false;
         try {
             SnapshotReader reader = new SnapshotReader(snapshot.location(), id, manifest,

@@ -197,6 +197,11 @@ class CrashBackupIT {
                     : "finished before the kill") + "\n", java.nio.file.StandardOpenOption.APPEND);
         }
 
+        /** Adds a line of detail (a case worth reading, such as a fault that was harmless). */
+        void line(String text) throws IOException {
+            Files.writeString(file, text + "\n", java.nio.file.StandardOpenOption.APPEND);
+        }
+
         void finish(String summary) throws IOException {
             Files.writeString(file, summary + "\n", java.nio.file.StandardOpenOption.APPEND);
             System.out.println(file.getFileName() + ": " + summary);
