@@ -249,6 +249,40 @@ class IntegrityTest {
     }
 
     @Test
+    void shouldNameTheSnapshotWhoseManifestNamesAnArchiverThatIsNotThere() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));
+        Path manifest = dest.resolve(id).resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"id\" ?: ?\"zip\"", "\"id\":\"nope\""));
+        Files.deleteIfExists(dest.resolve(id).resolve("manifest.sha256"));
+        assertThat(Files.readString(manifest)).contains("\"nope\"");
+
+        assertThatThrownBy(() -> plan.restore(RestoreRequest.of(id).target(target)))
+                .isInstanceOf(UnknownProviderException.class)
+                .hasMessageContaining("The manifest of snapshot " + id + " names archiver 'nope'")
+                .hasMessageContaining("No archiver with id 'nope'");
+        assertThat(TestTrees.describe(target)).isEqualTo(targetBefore);
+    }
+
+    @Test
+    void shouldRefuseABadExcludePatternInTheManifestBeforeExtracting() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));
+        Path manifest = dest.resolve(id).resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"excludes\" ?: ?\\[[^\\]]*\\]",
+                "\"excludes\":[null]"));
+        assertThat(Files.readString(manifest)).contains("[null]");
+
+        assertThatThrownBy(() -> plan.restore(RestoreRequest.of(id).target(target)))
+                .isInstanceOf(BackupException.class).hasMessageContaining("manifest.json")
+                .hasMessageContaining("bad pattern in plan.excludes");
+        assertThat(TestTrees.describe(target)).isEqualTo(targetBefore);
+        try (var s = Files.list(target.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("backupkit-restore"));
+        }
+    }
+
+    @Test
     void shouldRefuseAnEmptyManifestNamingIt() throws Exception {
         String id = "20260101T000000Z";
         SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));

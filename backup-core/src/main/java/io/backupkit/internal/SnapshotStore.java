@@ -397,6 +397,14 @@ public final class SnapshotStore {
             throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
                     + ") is incomplete: plan.excludes, plan.special and archiver.id are required");
         }
+        for (String g : m.plan().excludes()) {
+            try {
+                Glob.compile(g);
+            } catch (RuntimeException e) {
+                throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
+                        + ") has a bad pattern in plan.excludes: " + e.getMessage(), e);
+            }
+        }
         return m;
     }
 

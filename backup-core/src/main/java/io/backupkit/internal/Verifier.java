@@ -98,6 +98,11 @@ public final class Verifier {
         if (plan.archiver().id().equals(id)) {
             return plan.archiver();
         }
-        return Providers.archiver(id, plan.classLoader());
+        try {
+            return Providers.archiver(id, plan.classLoader());
+        } catch (io.backupkit.UnknownProviderException e) {
+            throw new io.backupkit.UnknownProviderException("The manifest of snapshot " + manifest.id() + " names "
+                    + "archiver '" + id + "', which cannot be read here: " + e.getMessage());
+        }
     }
 }
