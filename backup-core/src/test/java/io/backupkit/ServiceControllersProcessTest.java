@@ -262,7 +262,9 @@ class ServiceControllersProcessTest {
 
         c.stop(WAIT);
 
-        assertThat(TestProcesses.alive(running)).isFalse();
+        // the status command (the pid file) says stopped: the script removes it on its way out, so give the process
+        // the moment it takes to end
+        assertThat(TestProcesses.await(WAIT, () -> !TestProcesses.alive(running))).isTrue();
         assertThat(Files.readString(data.resolve("app.log"))).isEqualTo("stopped cleanly\n");
         assertThat(c.isRunning()).isFalse();
 
@@ -283,7 +285,7 @@ class ServiceControllersProcessTest {
                 List.of(app.toString(), data.toString()));
         assertThat(c.isRunning()).isTrue();
         c.stop(WAIT);
-        assertThat(TestProcesses.alive(running)).isFalse();
+        assertThat(TestProcesses.await(WAIT, () -> !TestProcesses.alive(running))).isTrue();
         assertThat(c.isRunning()).isFalse();
     }
 
