@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +33,7 @@ class JellyfinLiveRestoresIT {
         Path db = live.resolve(JellyfinFixture.DB);
         Path dest = tmp.resolve("backups");
         Path ready = tmp.resolve("writer.commits");
-        try (Background writer = ItSupport.start(List.of(ItSupport.jdkTool("java").toString(), "-cp",
-                ItSupport.jar() + File.pathSeparator + testClasses(), LiveDbWriter.class.getName(), db.toString(),
-                ready.toString()))) {
-            ItSupport.await("the writer's first commits", Duration.ofSeconds(60), writer, () -> Files.exists(ready));
+        try (Background writer = LiveDbWriter.start(db, ready)) {
             Run backup = ItSupport.cli("backup", "--profile", "jellyfin", "--source", live.toString(),
                     "--dest", dest.toString());
             assertThat(backup.exit()).as(backup.describe()).isZero();
@@ -78,9 +74,5 @@ class JellyfinLiveRestoresIT {
         assertThat(JellyfinProfileIT.query(db, "SELECT SUM(PlayCount) FROM UserData WHERE UserId = '" + ALICE + "'"))
                 .as("the writer's own invariant held through the copy")
                 .isEqualTo(JellyfinProfileIT.query(db, "SELECT Commits FROM WriterState"));
-    }
-
-    private static Path testClasses() throws Exception {
-        return Path.of(LiveDbWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

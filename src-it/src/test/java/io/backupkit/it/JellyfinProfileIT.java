@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,10 +39,7 @@ class JellyfinProfileIT {
         Path db = source.resolve(JellyfinFixture.DB);
         String id;
         long before;
-        try (Background writer = ItSupport.start(List.of(ItSupport.jdkTool("java").toString(), "-cp",
-                ItSupport.jar() + File.pathSeparator + testClasses(), LiveDbWriter.class.getName(), db.toString(),
-                ready.toString()))) {
-            ItSupport.await("the writer's first commits", Duration.ofSeconds(60), writer, () -> Files.exists(ready));
+        try (Background writer = LiveDbWriter.start(db, ready)) {
 
             Run backup = ItSupport.cli("backup", "--profile", "jellyfin", "--source", source.toString(),
                     "--dest", dest.toString());
@@ -102,9 +98,6 @@ class JellyfinProfileIT {
         return m.group(1);
     }
 
-    private static Path testClasses() throws Exception {
-        return Path.of(LiveDbWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
 
     private static long commits(Path ready) {
         try {

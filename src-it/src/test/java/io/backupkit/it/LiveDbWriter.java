@@ -23,6 +23,24 @@ public final class LiveDbWriter {
     private LiveDbWriter() {
     }
 
+    /**
+     * Starts the writer as a child process over the CLI jar (which holds sqlite-jdbc) and waits for its first
+     * commits.
+     *
+     * @param db the database to keep writing
+     * @param ready the file it writes its commit count to
+     * @return the running writer; closing it kills it
+     */
+    static ItSupport.Background start(Path db, Path ready) throws Exception {
+        Path testClasses = Path.of(LiveDbWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        ItSupport.Background writer = ItSupport.start(java.util.List.of(ItSupport.jdkTool("java").toString(), "-cp",
+                ItSupport.jar() + java.io.File.pathSeparator + testClasses, LiveDbWriter.class.getName(),
+                db.toString(), ready.toString()));
+        ItSupport.await("the writer's first commits", java.time.Duration.ofSeconds(60), writer,
+                () -> Files.exists(ready));
+        return writer;
+    }
+
     public static void main(String[] args) throws Exception {
         Path db = Path.of(args[0]);
         Path ready = Path.of(args[1]);
