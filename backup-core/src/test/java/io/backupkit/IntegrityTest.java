@@ -275,11 +275,27 @@ class IntegrityTest {
 
         assertThatThrownBy(() -> plan.restore(RestoreRequest.of(id).target(target)))
                 .isInstanceOf(BackupException.class).hasMessageContaining("manifest.json")
-                .hasMessageContaining("bad pattern in plan.excludes");
+                .hasMessageContaining("null) element in plan.excludes");
         assertThat(TestTrees.describe(target)).isEqualTo(targetBefore);
         try (var s = Files.list(target.getParent())) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("backupkit-restore"));
         }
+    }
+
+    @Test
+    void shouldRefuseANullUnitInTheManifestNamingTheField() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));
+        Path manifest = dest.resolve(id).resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"units\" ?: ?\\[", "\"units\":[null,"));
+        Files.deleteIfExists(dest.resolve(id).resolve("manifest.sha256"));
+        assertThat(Files.readString(manifest)).contains("[null,");
+
+        assertThatThrownBy(() -> plan.verify(id)).isInstanceOf(BackupException.class)
+                .hasMessageContaining("manifest.json").hasMessageContaining("null) element in units");
+        assertThatThrownBy(() -> plan.restore(RestoreRequest.of(id).target(target)))
+                .isInstanceOf(BackupException.class).hasMessageContaining("null) element in units");
+        assertThat(TestTrees.describe(target)).isEqualTo(targetBefore);
     }
 
     @Test

@@ -397,6 +397,20 @@ public final class SnapshotStore {
             throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
                     + ") is incomplete: plan.excludes, plan.special and archiver.id are required");
         }
+        // a null element (e.g. "units": [ {...}, null ]) would fail a verify or restore half-way
+        String nullIn = hasNull(m.units()) ? "units"
+                : hasNull(m.plan().excludes()) ? "plan.excludes"
+                : hasNull(m.plan().special()) ? "plan.special"
+                : m.plan().split() != null && hasNull(m.plan().split()) ? "plan.split"
+                : m.plan().databases() != null && hasNull(m.plan().databases()) ? "plan.databases"
+                : m.extras() != null && hasNull(m.extras()) ? "extras"
+                : m.databases() != null && hasNull(m.databases()) ? "databases"
+                : m.inventory() != null && m.inventory().values().stream()
+                        .anyMatch(v -> v == null || hasNull(v)) ? "inventory" : null;
+        if (nullIn != null) {
+            throw new BackupException("The manifest of snapshot " + id + " (" + dir.resolve(MANIFEST)
+                    + ") has an empty (null) element in " + nullIn);
+        }
         for (String g : m.plan().excludes()) {
             try {
                 Glob.compile(g);
@@ -406,6 +420,10 @@ public final class SnapshotStore {
             }
         }
         return m;
+    }
+
+    private static boolean hasNull(java.util.Collection<?> c) {
+        return c.stream().anyMatch(java.util.Objects::isNull);
     }
 
     /**
