@@ -31,21 +31,39 @@ public final class SafePaths {
         if (name.indexOf('\0') >= 0) {
             return "name contains a NUL character";
         }
-        if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
+        if (name.startsWith("/") || isDriveLetter(name)) {
             return "absolute path";
         }
         if (name.indexOf('\\') >= 0) {
             return "name contains '\\'";
         }
-        for (String part : name.split("/", -1)) {
-            if (part.isEmpty()) {
+        // segment by segment without a regex or an array: this runs for every entry of every archive read
+        int start = 0;
+        int length = name.length();
+        while (start <= length) {
+            int end = name.indexOf('/', start);
+            if (end < 0) {
+                end = length;
+            }
+            int n = end - start;
+            if (n == 0) {
                 return "empty path segment";
             }
-            if (part.equals(".") || part.equals("..")) {
-                return "'" + part + "' path segment (climbs out of the target)";
+            if (n <= 2 && name.charAt(start) == '.' && (n == 1 || name.charAt(start + 1) == '.')) {
+                return "'" + name.substring(start, end) + "' path segment (climbs out of the target)";
             }
+            start = end + 1;
         }
         return null;
+    }
+
+    /** @return whether the name starts like a Windows drive path, {@code C:...} */
+    private static boolean isDriveLetter(String name) {
+        if (name.length() < 2 || name.charAt(1) != ':') {
+            return false;
+        }
+        char c = name.charAt(0);
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 
     /**
@@ -63,7 +81,7 @@ public final class SafePaths {
         if (target.indexOf('\0') >= 0) {
             return "link target contains a NUL character";
         }
-        if (target.startsWith("/") || target.startsWith("\\") || target.matches("^[A-Za-z]:.*")) {
+        if (target.startsWith("/") || target.startsWith("\\") || isDriveLetter(target)) {
             return "link target '" + target + "' is absolute";
         }
         Deque<String> at = new ArrayDeque<>();
@@ -93,7 +111,7 @@ public final class SafePaths {
             at.addLast(part);
             String next = links.get(String.join("/", at));
             if (next != null) {
-                if (next.startsWith("/") || next.startsWith("\\") || next.matches("^[A-Za-z]:.*")) {
+                if (next.startsWith("/") || next.startsWith("\\") || isDriveLetter(next)) {
                     return "goes through an absolute link";
                 }
                 at.removeLast();
