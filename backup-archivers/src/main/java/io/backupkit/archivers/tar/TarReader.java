@@ -6,24 +6,17 @@ import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import io.backupkit.spi.ArchivedEntry;
 import io.backupkit.spi.Archiver.EntryVisitor;
 import io.backupkit.spi.EntryType;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.tukaani.xz.MemoryLimitException;
 import org.tukaani.xz.XZInputStream;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -34,9 +27,8 @@ import java.util.zip.GZIPInputStream;
  * TarReader.read(Path.of("unit.tar.zst"), TarReader.DEFAULT_XZ_MEMORY_LIMIT_MIB, (entry, in) -> { ... });
  * }</pre>
  *
- * <p>Commons Compress strips a leading {@code /} from names that come from a pax {@code path} header or a GNU long
- * name; this reader keeps the raw header bytes of those entries and reports the name as stored, so the engine sees
- * (and refuses) absolute names. Against hostile archives: the xz decoder's memory is limited, the zstd window is
+ * <p>The tar stream itself is parsed by {@link TarParser}, which reports names as stored (a leading {@code /} is
+ * kept, so the engine sees and refuses absolute names). Against hostile archives: the xz decoder's memory is limited, the zstd window is
  * limited to {@value #ZSTD_WINDOW_LOG_MAX} (128 MiB, what the {@code zstd} tool accepts without {@code --long}), the
  * headers of one entry may not exceed {@value #MAX_HEADER_BYTES} bytes nor chain more than
  * {@value #MAX_HEADER_CHAIN} extended headers, and an archive that ends before tar's end-of-archive marker, or whose
@@ -58,6 +50,9 @@ final class TarReader {
 
     private static final int INPUT_BUFFER = 256 * 1024;
 
+    /** Between the decompressor and the parser: headers are read 512 bytes at a time, content in large reads. */
+    private static final int HEADER_BUFFER = 64 * 1024;
+
     private TarReader() {
     }
 
@@ -70,58 +65,58 @@ final class TarReader {
     static void read(Path archive, int xzMemoryLimitMiB, EntryVisitor visitor) throws IOException {
         try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), INPUT_BUFFER);
              InputStream data = decompress(archive, file, xzMemoryLimitMiB);
-             HeaderBudget budget = new HeaderBudget(data);
-             RawNameTarInputStream tar = new RawNameTarInputStream(budget)) {
+             InputStream buffered = new BufferedInputStream(data, HEADER_BUFFER)) {
+            TarParser tar = new TarParser(buffered);
+            String lastName = null;
             while (true) {
-                TarArchiveEntry te;
+                TarParser.Header h;
                 try {
-                    te = tar.getNextEntry();
+                    h = tar.next();
                 } catch (IOException | RuntimeException e) {
-                    throw damaged(archive, tar.lastName() == null ? "at its first entry"
-                            : "after '" + tar.lastName() + "'", e, xzMemoryLimitMiB);
+                    throw damaged(archive, lastName == null ? "at its first entry" : "after '" + lastName + "'", e,
+                            xzMemoryLimitMiB);
                 }
-                if (te == null) {
+                if (h == null) {
                     break;
                 }
-                String name = tar.rawName(te);
-                EntryType type = type(te, name);
-                int mode = te.getMode() & 07777;
+                String name = h.name();
+                lastName = name;
+                EntryType type = type(h.type(), name, h.size());
                 if (type == EntryType.FILE) {
                     EntryContent content = new EntryContent(archive, name, tar, xzMemoryLimitMiB);
                     try {
-                        visitor.visit(new ArchivedEntry(name, type, te.isSparse() ? te.getRealSize() : te.getSize(),
-                                mode, te.getLastModifiedTime(), null), content);
+                        visitor.visit(new ArchivedEntry(name, type, h.size(), h.mode(), h.mtime(), null), content);
                     } finally {
                         content.open = false;
                     }
                 } else {
-                    String link = type == EntryType.SYMLINK || type == EntryType.HARDLINK ? te.getLinkName() : null;
-                    visitor.visit(new ArchivedEntry(name, type, te.getSize(), mode, te.getLastModifiedTime(), link),
+                    String link = type == EntryType.SYMLINK || type == EntryType.HARDLINK ? h.linkName() : null;
+                    visitor.visit(new ArchivedEntry(name, type, h.size(), h.mode(), h.mtime(), link),
                             InputStream.nullInputStream());
                 }
             }
             if (!tar.sawEndMarker()) {
                 throw new EOFException("tar archive " + archive + " is truncated: it ends "
-                        + (tar.lastName() == null ? "before its first entry" : "after '" + tar.lastName() + "'")
+                        + (lastName == null ? "before its first entry" : "after '" + lastName + "'")
                         + " without tar's end-of-archive marker");
             }
             try {
                 // the rest (block padding) is read too, so the compressed stream's own checksum is checked
-                data.transferTo(java.io.OutputStream.nullOutputStream());
+                buffered.transferTo(java.io.OutputStream.nullOutputStream());
             } catch (IOException | RuntimeException e) {
                 throw damaged(archive, "after its end-of-archive marker", e, xzMemoryLimitMiB);
             }
         }
     }
 
-    private static EntryType type(TarArchiveEntry te, String name) {
-        return switch (te.getLinkFlag()) {
+    private static EntryType type(byte flag, String name, long size) {
+        return switch (flag) {
             case TarConstants.LF_SYMLINK -> EntryType.SYMLINK;
             case TarConstants.LF_LINK -> EntryType.HARDLINK;
             case TarConstants.LF_DIR, 'D' /* GNU dumpdir: a folder with a listing */ -> EntryType.DIRECTORY;
             // pre-POSIX archives mark folders by a trailing slash only, as GNU tar still reads them
             case TarConstants.LF_NORMAL, TarConstants.LF_OLDNORM, TarConstants.LF_CONTIG,
-                    TarConstants.LF_GNUTYPE_SPARSE -> name.endsWith("/") && te.getRealSize() == 0
+                    TarConstants.LF_GNUTYPE_SPARSE -> name.endsWith("/") && size == 0
                     ? EntryType.DIRECTORY : EntryType.FILE;
             default -> EntryType.OTHER; // devices, FIFOs, volume labels, anything unknown
         };
@@ -208,11 +203,11 @@ final class TarReader {
     private static final class EntryContent extends InputStream {
         private final Path archive;
         private final String name;
-        private final TarArchiveInputStream tar;
+        private final TarParser tar;
         private final int xzMemoryLimitMiB;
         private boolean open = true;
 
-        EntryContent(Path archive, String name, TarArchiveInputStream tar, int xzMemoryLimitMiB) {
+        EntryContent(Path archive, String name, TarParser tar, int xzMemoryLimitMiB) {
             this.archive = archive;
             this.name = name;
             this.tar = tar;
@@ -240,16 +235,6 @@ final class TarReader {
         }
 
         @Override
-        public long skip(long n) throws IOException {
-            check();
-            try {
-                return tar.skip(n);
-            } catch (IOException | RuntimeException e) {
-                throw damaged(archive, "in '" + name + "'", e, xzMemoryLimitMiB);
-            }
-        }
-
-        @Override
         public int available() throws IOException {
             return open ? tar.available() : 0;
         }
@@ -264,254 +249,6 @@ final class TarReader {
                 throw new IOException("the content of '" + name + "' in " + archive
                         + " can only be read while its entry is visited");
             }
-        }
-    }
-
-    /**
-     * Counts what the tar parser reads while it parses one entry's headers, and fails past
-     * {@link #MAX_HEADER_BYTES}, so a crafted pax header, GNU long name or sparse map cannot exhaust memory.
-     */
-    private static final class HeaderBudget extends InputStream {
-        private final InputStream in;
-        private boolean counting;
-        private long left;
-
-        HeaderBudget(InputStream in) {
-            this.in = in;
-        }
-
-        void start() {
-            counting = true;
-            left = MAX_HEADER_BYTES;
-        }
-
-        void stop() {
-            counting = false;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                spend(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                spend(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(n);
-            if (skipped > 0) {
-                spend(skipped);
-            }
-            return skipped;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return in.available();
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-
-        private void spend(long n) throws IOException {
-            if (counting) {
-                left -= n;
-                if (left < 0) {
-                    throw new IOException("the headers of one entry exceed " + MAX_HEADER_BYTES / (1024 * 1024)
-                            + " MiB");
-                }
-            }
-        }
-    }
-
-    /**
-     * Commons Compress's tar reader, keeping what it normalises: the raw {@code path} of pax headers and the raw
-     * GNU long names, and whether the archive ended with tar's end-of-archive marker.
-     */
-    private static final class RawNameTarInputStream extends TarArchiveInputStream {
-        private final HeaderBudget budget;
-        private final List<byte[]> paxHeaders = new ArrayList<>();
-        private final List<byte[]> longNames = new ArrayList<>();
-        private final byte[] skipBuffer = new byte[64 * 1024];
-        private ByteArrayOutputStream capture;
-        private TarArchiveEntry captured;
-        private int depth;
-        private boolean sawEndMarker;
-        private String lastName;
-
-        RawNameTarInputStream(HeaderBudget budget) {
-            super(budget, StandardCharsets.UTF_8.name());
-            this.budget = budget;
-        }
-
-        boolean sawEndMarker() {
-            return sawEndMarker;
-        }
-
-        /** @return the name of the last entry returned, or {@code null} before the first */
-        String lastName() {
-            return lastName;
-        }
-
-        @Override
-        public TarArchiveEntry getNextEntry() throws IOException {
-            if (depth >= MAX_HEADER_CHAIN) {
-                throw new IOException("more than " + MAX_HEADER_CHAIN + " extended headers in a row");
-            }
-            if (depth > 0) {
-                depth++;
-                try {
-                    return super.getNextEntry();
-                } finally {
-                    depth--;
-                }
-            }
-            // the rest of the previous entry is skipped here, so only header bytes count against the budget
-            if (getCurrentEntry() != null) {
-                while (read(skipBuffer, 0, skipBuffer.length) >= 0) {
-                    // skipping what the visitor left unread
-                }
-            }
-            paxHeaders.clear();
-            longNames.clear();
-            budget.start();
-            depth++;
-            try {
-                TarArchiveEntry entry = super.getNextEntry();
-                endCapture();
-                if (entry != null) {
-                    checkSum(entry);
-                    lastName = rawName(entry);
-                }
-                return entry;
-            } finally {
-                depth--;
-                budget.stop();
-                capture = null;
-                captured = null;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0 && depth > 0) {
-                TarArchiveEntry current = getCurrentEntry();
-                if (current != null && (current.isPaxHeader() || current.isGNULongNameEntry())) {
-                    if (current != captured) {
-                        checkSum(current);
-                        endCapture();
-                        captured = current;
-                        capture = new ByteArrayOutputStream();
-                    }
-                    capture.write(b, off, n);
-                }
-            }
-            return n;
-        }
-
-        @Override
-        protected byte[] readRecord() throws IOException {
-            byte[] record = super.readRecord();
-            if (record != null && isEOFRecord(record)) {
-                sawEndMarker = true;
-            }
-            return record;
-        }
-
-        /** Commons Compress records a wrong header checksum but reads on; GNU tar refuses such a header. */
-        private static void checkSum(TarArchiveEntry entry) throws IOException {
-            if (!entry.isCheckSumOK()) {
-                throw new IOException("the header of '" + entry.getName() + "' has a wrong checksum");
-            }
-        }
-
-        private void endCapture() {
-            if (captured != null) {
-                (captured.isPaxHeader() ? paxHeaders : longNames).add(capture.toByteArray());
-                captured = null;
-                capture = null;
-            }
-        }
-
-        /**
-         * @return the entry's name as stored: Commons Compress's name, or the raw pax path or GNU long name it was
-         *         made from when Commons Compress stripped leading slashes (or, on Windows, changed separators)
-         */
-        String rawName(TarArchiveEntry entry) {
-            String name = entry.getName();
-            List<String> candidates = new ArrayList<>();
-            for (byte[] pax : paxHeaders) {
-                String path = paxPath(pax);
-                if (path != null) {
-                    candidates.add(path);
-                }
-            }
-            for (byte[] longName : longNames) {
-                int end = longName.length;
-                while (end > 0 && longName[end - 1] == 0) {
-                    end--;
-                }
-                candidates.add(new String(longName, 0, end, StandardCharsets.UTF_8));
-            }
-            for (String raw : candidates) {
-                if (raw.equals(name)) {
-                    return raw;
-                }
-            }
-            for (String raw : candidates) {
-                String normalised = raw.replace(File.separatorChar, '/');
-                while (normalised.startsWith("/")) {
-                    normalised = normalised.substring(1);
-                }
-                if (normalised.equals(name) || (normalised + "/").equals(name)) {
-                    return raw;
-                }
-            }
-            return name;
-        }
-
-        /** @return the last {@code path} record of a pax header, or {@code null} */
-        private static String paxPath(byte[] pax) {
-            String path = null;
-            int at = 0;
-            while (at < pax.length) {
-                int space = at;
-                long length = 0;
-                while (space < pax.length && pax[space] >= '0' && pax[space] <= '9' && length < pax.length) {
-                    length = length * 10 + (pax[space] - '0');
-                    space++;
-                }
-                if (space >= pax.length || pax[space] != ' ' || length <= space - at || at + length > pax.length) {
-                    break; // not a record (Commons Compress has refused malformed headers already)
-                }
-                int end = (int) (at + length);
-                int equals = space + 1;
-                while (equals < end && pax[equals] != '=') {
-                    equals++;
-                }
-                if (equals < end && end - 1 > equals && pax[end - 1] == '\n') {
-                    String key = new String(pax, space + 1, equals - space - 1, StandardCharsets.UTF_8);
-                    if (key.equals("path")) {
-                        path = new String(Arrays.copyOfRange(pax, equals + 1, end - 1), StandardCharsets.UTF_8);
-                    }
-                }
-                at = end;
-            }
-            return path;
         }
     }
 }
