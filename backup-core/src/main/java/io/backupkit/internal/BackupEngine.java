@@ -83,6 +83,9 @@ public final class BackupEngine {
     private final Databases databases;
     private final Map<String, String> capturedDatabases = new ConcurrentHashMap<>();
     private PreviousSnapshot previous;
+    /** Units the space estimate found unchanged since {@link #previous}: their indexes are not read twice. */
+    private final Map<Unit, Boolean> sameAsPrevious = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
     private volatile Staging staging;
     private String appVersion;
     private long filesTotal;
@@ -354,7 +357,11 @@ public final class BackupEngine {
             Map<String, IndexEntry> listed = prev.index(r);
             boolean folder = unit.special() || plan.archiver().extension().isEmpty();
             if (!folder) {
-                return sameEntries(listed, unit) ? 0 : unit.bytes();
+                boolean same = sameEntries(listed, unit);
+                if (prev == previous) {
+                    sameAsPrevious.put(unit, same);
+                }
+                return same ? 0 : unit.bytes();
             }
             long changed = 0;
             for (UnitEntry e : unit.entries()) {
@@ -854,7 +861,8 @@ public final class BackupEngine {
             return null;
         }
         try {
-            if (!sameEntries(previous.index(r), unit)) {
+            Boolean known = sameAsPrevious.get(unit);
+            if (known != null ? !known : !sameEntries(previous.index(r), unit)) {
                 return null;
             }
             if (Files.size(from) != r.archiveSize() || !Hashing.sha256(from).equals(r.archiveSha256())) {

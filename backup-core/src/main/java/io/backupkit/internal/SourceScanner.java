@@ -19,6 +19,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +39,8 @@ import java.util.function.Consumer;
 public final class SourceScanner {
 
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    /** Threads that walk one unit's folders: listing waits on the disk more than on the CPU. */
+    private static final int WALK_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private static final String UNIX_ATTRS = "unix:mode,size,lastModifiedTime,isDirectory,isRegularFile,"
             + "isSymbolicLink,isOther";
 
@@ -60,7 +66,12 @@ public final class SourceScanner {
         this.excludes = List.copyOf(excludes);
         this.special = List.copyOf(special);
         this.split = List.copyOf(split);
-        this.warnings = warnings;
+        // folders are walked on several threads: warnings arrive one at a time all the same
+        this.warnings = message -> {
+            synchronized (warnings) {
+                warnings.accept(message);
+            }
+        };
         Set<String> views = source.getFileSystem().supportedFileAttributeViews();
         this.unixView = views.contains("unix");
         this.posixView = views.contains("posix");
@@ -163,31 +174,84 @@ public final class SourceScanner {
     }
 
     private List<UnitEntry> walk(String top) {
-        List<UnitEntry> out = new ArrayList<>();
         UnitEntry root = entry(source.resolve(top), top);
         if (root == null) {
             return List.of();
         }
+        List<UnitEntry> out = new ArrayList<>();
         out.add(root);
-        walkInto(source.resolve(top), top, top, out);
+        if (root.type() == EntryType.DIRECTORY) {
+            out.addAll(walkAll(source.resolve(top), top, top));
+        }
         out.sort(Comparator.comparing(UnitEntry::path));
         return out;
     }
 
-    private void walkInto(Path dir, String rel, String unitRoot, List<UnitEntry> out) {
-        for (Path child : children(dir)) {
-            String childRel = rel + "/" + child.getFileName().toString();
-            if (Glob.anyMatches(excludes, childRel) || (!childRel.equals(unitRoot) && special.contains(childRel))) {
-                continue;
+    /**
+     * Walks a folder's tree on a few threads, a task per folder: listing folders and reading attributes wait on
+     * the file system, and one large folder (Plex's {@code Metadata}) holds most of a data folder's entries.
+     */
+    private List<UnitEntry> walkAll(Path dir, String rel, String unitRoot) {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        ForkJoinPool pool = new ForkJoinPool(WALK_THREADS);
+        try {
+            List<UnitEntry> all = pool.invoke(new FolderWalk(dir, rel, unitRoot, failure));
+            if (failure.get() != null) {
+                throw failure.get();
             }
-            UnitEntry entry = entry(child, childRel);
-            if (entry == null) {
-                continue;
+            return all;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One folder's children and, through sub-tasks, everything below them. */
+    private final class FolderWalk extends RecursiveTask<List<UnitEntry>> {
+        private static final long serialVersionUID = 1L;
+        private final transient Path dir;
+        private final String rel;
+        private final String unitRoot;
+        private final transient AtomicReference<RuntimeException> failure;
+
+        FolderWalk(Path dir, String rel, String unitRoot, AtomicReference<RuntimeException> failure) {
+            this.dir = dir;
+            this.rel = rel;
+            this.unitRoot = unitRoot;
+            this.failure = failure;
+        }
+
+        @Override
+        protected List<UnitEntry> compute() {
+            if (failure.get() != null) {
+                return List.of();
             }
-            out.add(entry);
-            if (entry.type() == EntryType.DIRECTORY) {
-                walkInto(child, childRel, unitRoot, out);
+            List<UnitEntry> out = new ArrayList<>();
+            List<FolderWalk> folders = new ArrayList<>();
+            try {
+                for (Path child : children(dir)) {
+                    String childRel = rel + "/" + child.getFileName().toString();
+                    if (Glob.anyMatches(excludes, childRel)
+                            || (!childRel.equals(unitRoot) && special.contains(childRel))) {
+                        continue;
+                    }
+                    UnitEntry entry = entry(child, childRel);
+                    if (entry == null) {
+                        continue;
+                    }
+                    out.add(entry);
+                    if (entry.type() == EntryType.DIRECTORY) {
+                        folders.add(new FolderWalk(child, childRel, unitRoot, failure));
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the first failure is thrown as it is, on the scanning thread; the other tasks stop early
+                failure.compareAndSet(null, e);
+                return List.of();
             }
+            for (FolderWalk f : ForkJoinTask.invokeAll(folders)) {
+                out.addAll(f.join());
+            }
+            return out;
         }
     }
 
