@@ -155,6 +155,29 @@ class NotifyTest {
     }
 
     @Test
+    void shouldReportAVerifyThatFailsOnTheManifestItself() throws Exception {
+        Recorder recorder = new Recorder();
+        BackupPlan plan = plan().notify(recorder, NotifyWhen.ALWAYS, AttachLog.NEVER).build();
+        String id = plan.backup().snapshotId();
+        Path manifest = tmp.resolve("dest").resolve(id).resolve("manifest.json");
+        // still valid JSON, but no longer the manifest its hash was taken of
+        Files.writeString(manifest, Files.readString(manifest).replace("\"host\"",
+                "\"host\" : \"elsewhere\", \"hostWas\""));
+
+        assertThat(plan.verify(id).ok()).isFalse();
+        Files.writeString(manifest, "{");
+        Files.delete(tmp.resolve("dest").resolve(id).resolve("manifest.sha256"));
+        assertThatThrownBy(() -> plan.verify(id)).isInstanceOf(BackupException.class);
+
+        assertThat(recorder.sent).extracting(n -> n.report().operation())
+                .containsExactly(Operation.BACKUP, Operation.VERIFY, Operation.VERIFY);
+        assertThat(recorder.sent.get(1).report().success()).isFalse();
+        assertThat(recorder.sent.get(1).report().errors()).anySatisfy(e -> assertThat(e).contains("manifest"));
+        assertThat(recorder.sent.get(2).report().success()).isFalse();
+        assertThat(recorder.sent.get(2).report().errors()).anySatisfy(e -> assertThat(e).contains("manifest"));
+    }
+
+    @Test
     void shouldReportAPrune() throws Exception {
         Recorder recorder = new Recorder();
         BackupPlan plan = plan().build();

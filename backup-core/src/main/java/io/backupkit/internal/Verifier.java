@@ -1,5 +1,6 @@
 package io.backupkit.internal;
 
+import io.backupkit.BackupException;
 import io.backupkit.BackupPlan;
 import io.backupkit.Operation;
 import io.backupkit.ProgressEvent;
@@ -47,8 +48,14 @@ public final class Verifier {
             manifest = SnapshotStore.readManifest(snapshot.location(), id);
         } catch (io.backupkit.CorruptSnapshotException e) {
             // a manifest that no longer matches its hash: reported like any other problem, nothing else is trusted
-            return new VerifyResult(id, 0, 0, 0, Duration.between(start, Instant.now()),
-                    e.verifyResult().problems());
+            List<VerifyProblem> problems = e.verifyResult().problems();
+            notifyAfter(id, start, false, 0, 0, 0, problems.stream().limit(20).map(VerifyProblem::toString)
+                    .toList(), null);
+            return new VerifyResult(id, 0, 0, 0, Duration.between(start, Instant.now()), problems);
+        } catch (BackupException e) {
+            // an unreadable or incomplete manifest: the verify fails, and whoever is notified hears of it
+            notifyAfter(id, start, false, 0, 0, 0, List.of(e.getMessage()), null);
+            throw e;
         }
         boolean success = false;
         try {
@@ -74,17 +81,22 @@ public final class Verifier {
             success = problems.isEmpty();
             VerifyResult result = new VerifyResult(id, manifest.units().size(), reader.files(), reader.bytes(),
                     Duration.between(start, Instant.now()), problems);
-            if (!plan.notifiers().isEmpty()) {
-                Notify.after(plan, new io.backupkit.RunReport(Operation.VERIFY, success
-                        ? io.backupkit.RunReport.Outcome.SUCCEEDED : io.backupkit.RunReport.Outcome.FAILED, id, start,
-                        Instant.now(), reader.files(), reader.bytes(), manifest.units().size(), 0, List.of(),
-                        problems.stream().limit(20).map(VerifyProblem::toString).toList(),
-                        manifest.app() == null ? null : manifest.app().version(), DestinationLock.hostName(), null,
-                        null, false));
-            }
+            notifyAfter(id, start, success, reader.files(), reader.bytes(), manifest.units().size(),
+                    problems.stream().limit(20).map(VerifyProblem::toString).toList(),
+                    manifest.app() == null ? null : manifest.app().version());
             return result;
         } finally {
             events.send(new ProgressEvent.RunFinished(Operation.VERIFY, id, success));
+        }
+    }
+
+    private void notifyAfter(String id, Instant start, boolean success, long files, long bytes, int units,
+                             List<String> errors, String appVersion) {
+        if (!plan.notifiers().isEmpty()) {
+            Notify.after(plan, new io.backupkit.RunReport(Operation.VERIFY, success
+                    ? io.backupkit.RunReport.Outcome.SUCCEEDED : io.backupkit.RunReport.Outcome.FAILED, id, start,
+                    Instant.now(), files, bytes, units, 0, List.of(), errors, appVersion, DestinationLock.hostName(),
+                    null, null, false));
         }
     }
 
