@@ -6,7 +6,8 @@
  * BackupPlan.builder().source(plexFolder).destination(backups).archiver("tar.zst").build().backup();
  * }</pre>
  *
- * <p>All three share one tar writer and one reader; reading recognises the compression by its magic bytes, so each
- * of them also reads the others' archives and plain {@code .tar} files.
+ * <p>All three share one tar writer, BackupKit's own ustar and pax header writer, and one reader, built on Commons
+ * Compress; reading recognises the compression by its magic bytes, so each of them also reads the others' archives
+ * and plain {@code .tar} files.
  */
 package io.backupkit.archivers.tar;
