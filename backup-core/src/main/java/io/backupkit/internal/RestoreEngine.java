@@ -22,9 +22,13 @@ import io.backupkit.VerifyResult;
 import io.backupkit.spi.Archiver;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +51,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -443,9 +453,12 @@ public final class RestoreEngine {
                 ExtractSink sink = new ExtractSink(fresh);
                 Map<String, List<String>> inventory;
                 try {
-                    extractParts(x, parts, archivers, sink);
-                    x.checkLinks();
-                    sink.finish();
+                    try (sink) {
+                        extractParts(x, parts, archivers, sink);
+                        sink.awaitWrites();
+                        x.checkLinks();
+                        sink.finish();
+                    }
                     // no manifest: the archive's own content, as extracted, is what it had installed
                     inventory = Inventories.list(plan.inventories(), fresh, log::warn);
                     applySteps(label, fresh, target, List.of(), request.steps());
@@ -455,6 +468,11 @@ public final class RestoreEngine {
                     }
                 } catch (RuntimeException | IOException e) {
                     Fs.deleteTree(work);
+                    // a file the writers could not write fails as it would have on the reading thread
+                    IOException writeFailure = ExtractSink.writeFailure(e);
+                    if (writeFailure != null) {
+                        throw writeFailure;
+                    }
                     throw e;
                 }
                 List<Glob> excludes = new ArrayList<>();
@@ -657,17 +675,23 @@ public final class RestoreEngine {
         AtomicLong files = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         try {
-            for (Manifest.UnitRecord u : manifest.units()) {
-                events.send(new ProgressEvent.UnitStarted(u.name(), u.files(), u.bytes()));
-                reader.readUnit(u, into, problems, n -> events.send(new ProgressEvent.Progress(u.name(), null,
-                        files.incrementAndGet(), filesTotal, bytes.addAndGet(n), bytesTotal)));
-                events.send(new ProgressEvent.UnitFinished(u.name(), false, u.files(), u.bytes()));
-                if (problems.size() >= SnapshotReader.MAX_PROBLEMS) {
-                    break;
+            // the writers have stopped before the work folder is deleted, whatever went wrong
+            try (sink) {
+                for (Manifest.UnitRecord u : manifest.units()) {
+                    events.send(new ProgressEvent.UnitStarted(u.name(), u.files(), u.bytes()));
+                    reader.readUnit(u, into, problems, n -> events.send(new ProgressEvent.Progress(u.name(), null,
+                            files.incrementAndGet(), filesTotal, bytes.addAndGet(n), bytesTotal)));
+                    events.send(new ProgressEvent.UnitFinished(u.name(), false, u.files(), u.bytes()));
+                    if (problems.size() >= SnapshotReader.MAX_PROBLEMS) {
+                        break;
+                    }
                 }
+                // a file that could not be written fails the restore before the snapshot's problems, as it did when
+                // the reading thread wrote every file
+                sink.awaitWrites();
+                failIfProblems(id, problems, reader, start);
+                sink.finish();
             }
-            failIfProblems(id, problems, reader, start);
-            sink.finish();
             if (selected != null) {
                 selected.checkAllFound(id);
             }
@@ -1120,7 +1144,25 @@ public final class RestoreEngine {
         }
     }
 
-    static final class ExtractSink implements SnapshotReader.Sink {
+    /**
+     * Writes entries into the staging folder. Folders are made on the reading thread, before anything is written into
+     * them. A file of at most {@link #SMALL_FILE} bytes is read whole on the reading thread (which hashes it) and
+     * written by a small pool of writer threads, so reading and writing overlap; a bigger one is written as it is
+     * read, on the reading thread. The content of files handed to the pool and not yet written is kept under
+     * {@link #IN_FLIGHT} bytes: the reading thread waits for the writers beyond that. A writer's failure is thrown on
+     * the reading thread, at its next file or at {@link #finish()}, as the {@code Cannot write '<path>'} failure
+     * the reading thread would have given. Links and folder metadata are applied last, once every file is written.
+     * {@link #close()} stops the writers; it must be called before the staging folder is deleted.
+     */
+    static final class ExtractSink implements SnapshotReader.Sink, AutoCloseable {
+        /** Files up to this size are written by the writer pool. */
+        static final int SMALL_FILE = 4 * 1024 * 1024;
+        /** Bytes handed to the writer pool and not yet written, at most. */
+        static final int IN_FLIGHT = 64 * 1024 * 1024;
+        /** Counted per handed-off file beyond its content, so that many empty files are bounded too. */
+        static final int PER_FILE = 512;
+        static final String THREAD_NAME = "backupkit-restore-writer-";
+
         private final Path root;
         private final boolean posix;
         private final List<IndexEntry> directories = new ArrayList<>();
@@ -1128,14 +1170,47 @@ public final class RestoreEngine {
         private final byte[] buffer = new byte[Hashing.BUFFER_SIZE];
         /** Folders this sink made (or found made) below its root: no link exists there until {@link #finish()}. */
         private final Set<Path> folders = new java.util.HashSet<>();
+        private final int smallFile;
+        private final int bound;
+        private final int threads;
+        private final Semaphore room;
+        private final AtomicLong inFlight = new AtomicLong();
+        private final AtomicLong highWater = new AtomicLong();
+        private final AtomicReference<WriteFailure> failure =
+                new AtomicReference<>();
+        private volatile boolean aborted;
+        private ExecutorService pool;
+        /** Every thread the pool started, so that stopping it can wait until each has ended. */
+        private final List<Thread> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        /** The first file a writer could not write. */
+        private record WriteFailure(String path, IOException cause) {
+        }
 
         ExtractSink(Path root) {
+            this(root, SMALL_FILE, IN_FLIGHT, Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors())));
+        }
+
+        /**
+         * @param smallFile files up to this size go to the writer pool (at most {@code bound - PER_FILE})
+         * @param bound bytes handed to the pool and not yet written, at most
+         * @param threads writer threads
+         */
+        ExtractSink(Path root, int smallFile, int bound, int threads) {
+            if (bound <= PER_FILE || threads < 1) {
+                throw new IllegalArgumentException("bound " + bound + ", threads " + threads);
+            }
             this.root = root;
             this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+            this.smallFile = Math.min(smallFile, bound - PER_FILE);
+            this.bound = bound;
+            this.threads = threads;
+            this.room = new Semaphore(bound);
         }
 
         @Override
         public void directory(IndexEntry entry) throws IOException {
+            throwFailure();
             Path p = Fs.resolve(root, entry.path());
             if (!folders.contains(p) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
                     && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -1158,25 +1233,153 @@ public final class RestoreEngine {
 
         @Override
         public void file(IndexEntry entry, InputStream content) throws IOException {
+            throwFailure();
             Path p = Fs.resolve(root, entry.path());
             folder(p.getParent());
+            if (entry.size() > smallFile) {
+                writeStreamed(p, entry, null, 0, content);
+                return;
+            }
+            byte[] data = new byte[(int) entry.size()];
+            int length = content.readNBytes(data, 0, data.length);
+            int next = content.read();
+            if (next >= 0) {
+                // longer than its entry says (an archive of another tool may not know the size): written as read
+                writeStreamed(p, entry, data, length, new SequenceInputStream(
+                        new ByteArrayInputStream(new byte[] {(byte) next}), content));
+                return;
+            }
+            handOff(p, entry, data, length);
+        }
+
+        @Override
+        public void symlink(IndexEntry entry) {
+            throwFailure();
+            links.add(entry);
+        }
+
+        private void writeStreamed(Path p, IndexEntry entry, byte[] head, int headLength, InputStream content)
+                throws IOException {
             try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS)) {
+                if (headLength > 0) {
+                    out.write(head, 0, headLength);
+                }
                 int n;
                 while ((n = content.read(buffer)) >= 0) {
                     out.write(buffer, 0, n);
                 }
             }
+            setTimeAndMode(p, entry);
+        }
+
+        /** Queues a file whose content is read for a writer, waiting while the writers hold too much. */
+        private void handOff(Path p, IndexEntry entry, byte[] data, int length) throws IOException {
+            int charge = length + PER_FILE;
+            try {
+                room.acquire(charge);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the writers");
+            }
+            highWater.accumulateAndGet(inFlight.addAndGet(charge), Math::max);
+            try {
+                pool().execute(() -> {
+                    try {
+                        if (!aborted && failure.get() == null) {
+                            write(p, entry, data, length);
+                        }
+                    } catch (IOException e) {
+                        failure.compareAndSet(null, new WriteFailure(entry.path(), e));
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, new WriteFailure(entry.path(), new IOException(e.toString(), e)));
+                    } finally {
+                        inFlight.addAndGet(-charge);
+                        room.release(charge);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                inFlight.addAndGet(-charge);
+                room.release(charge);
+                throw new IOException("the restore's writers are stopped", e);
+            }
+        }
+
+        private ExecutorService pool() {
+            if (aborted) {
+                throw new RejectedExecutionException("closed");
+            }
+            if (pool == null) {
+                AtomicInteger n = new AtomicInteger();
+                pool = Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, THREAD_NAME + n.incrementAndGet());
+                    t.setDaemon(true);
+                    writers.add(t);
+                    return t;
+                });
+            }
+            return pool;
+        }
+
+        private void write(Path p, IndexEntry entry, byte[] data, int length) throws IOException {
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer b = ByteBuffer.wrap(data, 0, length);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            setTimeAndMode(p, entry);
+        }
+
+        private void setTimeAndMode(Path p, IndexEntry entry) throws IOException {
             Files.setLastModifiedTime(p, FileTime.from(Instant.parse(entry.mtime())));
             setMode(p, entry.mode());
         }
 
-        @Override
-        public void symlink(IndexEntry entry) {
-            links.add(entry);
+        /** Throws a writer's failure as the reading thread would have: {@code Cannot write '<path>': ...}. */
+        private void throwFailure() {
+            WriteFailure f = failure.get();
+            if (f != null) {
+                throw new BackupException("Cannot write '" + f.path() + "': " + SourceScanner.describe(f.cause()),
+                        new SnapshotReader.SinkFailure(f.cause()));
+            }
+        }
+
+        /**
+         * Waits until every file handed to the writers is written.
+         *
+         * @throws BackupException when one could not be written
+         */
+        void awaitWrites() throws IOException {
+            try {
+                room.acquire(bound);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the writers");
+            }
+            room.release(bound);
+            throwFailure();
+        }
+
+        /** @return the most bytes (content plus {@link #PER_FILE} per file) held for the writers at once */
+        long highWater() {
+            return highWater.get();
+        }
+
+        /**
+         * @param e what a restore failed with
+         * @return the I/O failure of a file a writer could not write, as the reading thread would have met it, or
+         *         {@code null} when {@code e} is something else
+         */
+        static IOException writeFailure(Exception e) {
+            return e instanceof BackupException && e.getCause() instanceof SnapshotReader.SinkFailure f
+                    && f.getCause() instanceof IOException io ? io : null;
         }
 
         void finish() throws IOException {
+            awaitWrites();
+            stopWriters();
             for (IndexEntry link : links) {
                 Path p = Fs.resolve(root, link.path());
                 Files.createDirectories(p.getParent());
@@ -1194,6 +1397,40 @@ public final class RestoreEngine {
                 Files.setLastModifiedTime(p, FileTime.from(Instant.parse(dir.mtime())));
                 setMode(p, dir.mode());
             }
+        }
+
+        /** Ends the writer threads once what they were given is done (or skipped, after {@link #close()}). */
+        private void stopWriters() {
+            ExecutorService p = pool;
+            pool = null;
+            if (p == null) {
+                return;
+            }
+            p.shutdown();
+            boolean interrupted = false;
+            for (Thread t : writers) {
+                while (t.isAlive()) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            writers.clear();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * Stops the writers: files not yet begun are skipped, those being written are finished, and every writer
+         * thread has ended when this returns. Nothing more is written afterwards.
+         */
+        @Override
+        public void close() {
+            aborted = true;
+            stopWriters();
         }
 
         private void setMode(Path p, int mode) throws IOException {
