@@ -15,7 +15,7 @@ ORDER = ["backupkit tar.zst", "backupkit zip", "backupkit 7z", "backupkit mirror
          "tar | cat (read floor)", "zip -r -1", "7z a -mx1", "restic"]
 NAMES = {
     "backupkit tar.zst": "BackupKit `tar.zst` (level 1, as the peer)",
-    "backupkit zip": "BackupKit `zip` (deflate 6, media stored)",
+    "backupkit zip": "BackupKit `zip` (deflate 1 as the peer, media stored)",
     "backupkit 7z": "BackupKit `7z` (LZMA2 5, media stored)",
     "backupkit mirror": "BackupKit `mirror` (plain copy)",
     "tar | zstd -1 -T0": "`tar -cf - . \\| zstd -1 -T0`",
