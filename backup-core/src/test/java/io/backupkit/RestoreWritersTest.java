@@ -57,10 +57,10 @@ class RestoreWritersTest {
             write(f, random, size);
         }
         // above, at and just below the size that goes to the writers; written in between the small ones' folders
-        write(source.resolve("d3/big-above.bin"), random, 4 * MIB + 1);
+        write(source.resolve("d3/big-above.bin"), random, MIB + 1);
         write(source.resolve("d3/e1/big-far-above.bin"), random, 6 * MIB + 12345);
-        write(source.resolve("d17/at-threshold.bin"), random, 4 * MIB);
-        write(source.resolve("d17/e4/just-below.bin"), random, 4 * MIB - 1);
+        write(source.resolve("d17/at-threshold.bin"), random, MIB);
+        write(source.resolve("d17/e4/just-below.bin"), random, MIB - 1);
         write(source.resolve("empty.txt"), random, 0);
         List<Path> all;
         try (var s = Files.walk(source)) {

@@ -1156,9 +1156,9 @@ public final class RestoreEngine {
      */
     static final class ExtractSink implements SnapshotReader.Sink, AutoCloseable {
         /** Files up to this size are written by the writer pool. */
-        static final int SMALL_FILE = 4 * 1024 * 1024;
+        static final int SMALL_FILE = 1024 * 1024;
         /** Bytes handed to the writer pool and not yet written, at most. */
-        static final int IN_FLIGHT = 64 * 1024 * 1024;
+        static final int IN_FLIGHT = 32 * 1024 * 1024;
         /** Counted per handed-off file beyond its content, so that many empty files are bounded too. */
         static final int PER_FILE = 512;
         static final String THREAD_NAME = "backupkit-restore-writer-";
@@ -1176,6 +1176,10 @@ public final class RestoreEngine {
         private final Semaphore room;
         private final AtomicLong inFlight = new AtomicLong();
         private final AtomicLong highWater = new AtomicLong();
+        private final AtomicInteger buffersMade = new AtomicInteger();
+        /** Content buffers of {@code smallFile} bytes the writers are done with. */
+        private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final AtomicReference<WriteFailure> failure =
                 new AtomicReference<>();
         private volatile boolean aborted;
@@ -1240,13 +1244,22 @@ public final class RestoreEngine {
                 writeStreamed(p, entry, null, 0, content);
                 return;
             }
-            byte[] data = new byte[(int) entry.size()];
-            int length = content.readNBytes(data, 0, data.length);
+            // buffers are reused: a fresh array per file made the JVM grow its heap with the restore's size
+            byte[] data = spare.poll();
+            if (data == null) {
+                data = new byte[smallFile];
+                buffersMade.incrementAndGet();
+            }
+            int length = content.readNBytes(data, 0, (int) entry.size());
             int next = content.read();
             if (next >= 0) {
                 // longer than its entry says (an archive of another tool may not know the size): written as read
-                writeStreamed(p, entry, data, length, new SequenceInputStream(
-                        new ByteArrayInputStream(new byte[] {(byte) next}), content));
+                try {
+                    writeStreamed(p, entry, data, length, new SequenceInputStream(
+                            new ByteArrayInputStream(new byte[] {(byte) next}), content));
+                } finally {
+                    spare.offer(data);
+                }
                 return;
             }
             handOff(p, entry, data, length);
@@ -1273,9 +1286,12 @@ public final class RestoreEngine {
             setTimeAndMode(p, entry);
         }
 
-        /** Queues a file whose content is read for a writer, waiting while the writers hold too much. */
+        /**
+         * Queues a file whose content is read for a writer, waiting while the writers hold too much; the buffer goes
+         * back to the spares once written. A buffer is charged whole, so at most {@code bound / smallFile} exist.
+         */
         private void handOff(Path p, IndexEntry entry, byte[] data, int length) throws IOException {
-            int charge = length + PER_FILE;
+            int charge = data.length + PER_FILE;
             try {
                 room.acquire(charge);
             } catch (InterruptedException e) {
@@ -1294,11 +1310,13 @@ public final class RestoreEngine {
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, new WriteFailure(entry.path(), new IOException(e.toString(), e)));
                     } finally {
+                        spare.offer(data);
                         inFlight.addAndGet(-charge);
                         room.release(charge);
                     }
                 });
             } catch (RejectedExecutionException e) {
+                spare.offer(data);
                 inFlight.addAndGet(-charge);
                 room.release(charge);
                 throw new IOException("the restore's writers are stopped", e);
@@ -1362,7 +1380,12 @@ public final class RestoreEngine {
             throwFailure();
         }
 
-        /** @return the most bytes (content plus {@link #PER_FILE} per file) held for the writers at once */
+        /** @return content buffers made: at most one more than the bound holds, whatever the number of files */
+        int buffersMade() {
+            return buffersMade.get();
+        }
+
+        /** @return the most bytes (buffers plus {@link #PER_FILE} per file) held for the writers at once */
         long highWater() {
             return highWater.get();
         }
