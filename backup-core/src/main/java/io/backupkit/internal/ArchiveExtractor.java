@@ -90,6 +90,17 @@ final class ArchiveExtractor {
             throws IOException {
         startPart(archive, under, windowsSeparators, Math.max(1, Files.size(archive)));
         claimUnder(null, sink);
+        if ("zip".equals(archiver.id())) {
+            // the zip reader builds every central directory entry in memory first: count them before it does
+            long room = limits.maxEntries() - entries;
+            io.backupkit.internal.zip.ZipCentralDirectory.Count listed =
+                    io.backupkit.internal.zip.ZipCentralDirectory.count(archive, room);
+            if (listed.entries() > room) {
+                throw refuse(listed.firstOver(), "the " + (labels.size() > 1 ? "backup" : "archive")
+                        + " holds more than " + limits.maxEntries() + " entries (RestoreLimits.maxEntries; raise it if "
+                        + "this archive is trusted); refused from its central directory, before it was read");
+            }
+        }
         archiver.read(archive, archiver.defaultOptions(), (entry, content) -> visit(entry, content, sink));
     }
 
