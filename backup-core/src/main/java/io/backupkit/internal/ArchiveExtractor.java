@@ -96,7 +96,9 @@ final class ArchiveExtractor {
             io.backupkit.internal.zip.ZipCentralDirectory.Count listed =
                     io.backupkit.internal.zip.ZipCentralDirectory.count(archive, room);
             if (listed.entries() > room) {
-                throw refuse(listed.firstOver(), "the " + (labels.size() > 1 ? "backup" : "archive")
+                String first = listed.firstOver() == null ? archive.getFileName().toString()
+                        : clean(windowsSeparators ? listed.firstOver().replace('\\', '/') : listed.firstOver());
+                throw refuse(first, "the " + (labels.size() > 1 ? "backup" : "archive")
                         + " holds more than " + limits.maxEntries() + " entries (RestoreLimits.maxEntries; raise it if "
                         + "this archive is trusted); refused from its central directory, before it was read");
             }
