@@ -98,9 +98,7 @@ final class ArchiveExtractor {
             if (listed.entries() > room) {
                 String first = listed.firstOver() == null ? archive.getFileName().toString()
                         : clean(windowsSeparators ? listed.firstOver().replace('\\', '/') : listed.firstOver());
-                throw refuse(first, "the " + (labels.size() > 1 ? "backup" : "archive")
-                        + " holds more than " + limits.maxEntries() + " entries (RestoreLimits.maxEntries; raise it if "
-                        + "this archive is trusted); refused from its central directory, before it was read");
+                throw refuse(first, tooManyEntries() + "; refused from its central directory, before it was read");
             }
         }
         archiver.read(archive, archiver.defaultOptions(), (entry, content) -> visit(entry, content, sink));
@@ -217,8 +215,7 @@ final class ArchiveExtractor {
             return; // the archive's own root folder
         }
         if (++entries > limits.maxEntries()) {
-            throw refuse(raw, "the " + (labels.size() > 1 ? "backup" : "archive") + " holds more than "
-                    + limits.maxEntries() + " entries (RestoreLimits.maxEntries; raise it if this archive is trusted)");
+            throw refuse(raw, tooManyEntries());
         }
         String unsafe = SafePaths.checkName(name);
         if (unsafe != null) {
@@ -343,6 +340,12 @@ final class ArchiveExtractor {
     private static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
         return slash > 0 ? path.substring(0, slash) : null;
+    }
+
+    /** @return why an archive over {@link RestoreLimits#maxEntries()} is refused */
+    private String tooManyEntries() {
+        return "the " + (labels.size() > 1 ? "backup" : "archive") + " holds more than " + limits.maxEntries()
+                + " entries (RestoreLimits.maxEntries; raise it if this archive is trusted)";
     }
 
     private RestoreException refuse(String entry, String why) {

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * restore's entry limit is reached; this count lets the restore refuse it first.
  *
  * <pre>{@code
- * if (ZipCentralDirectory.countEntries(zip, limit) > limit) { refuse(...); }
+ * if (ZipCentralDirectory.count(zip, limit).entries() > limit) { refuse(...); }
  * }</pre>
  */
 public final class ZipCentralDirectory {
@@ -37,16 +37,6 @@ public final class ZipCentralDirectory {
      * @param firstOver the name in the header one past {@code stopAt}, or {@code null} when there is none
      */
     public record Count(long entries, String firstOver) {
-    }
-
-    /**
-     * @param zip a zip archive
-     * @param stopAt count no further than one past this
-     * @return the count, and the name of the first header past {@code stopAt}
-     * @throws IOException if the file cannot be read
-     */
-    public static long countEntries(Path zip, long stopAt) throws IOException {
-        return count(zip, stopAt).entries();
     }
 
     /**
