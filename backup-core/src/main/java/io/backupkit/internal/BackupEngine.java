@@ -1,5 +1,6 @@
 package io.backupkit.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.backupkit.BackupException;
 import io.backupkit.BackupPlan;
 import io.backupkit.BackupResult;
@@ -15,12 +16,11 @@ import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -1043,7 +1043,7 @@ public final class BackupEngine {
             String line;
             while ((line = r.readLine()) != null) {
                 if (!line.isBlank()) {
-                    IndexEntry ie = Json.INDEX_READER.readValue(line);
+                    IndexEntry ie = IndexLines.read(line);
                     if (listed.put(ie.path(), ie) != null) {
                         return false;
                     }
@@ -1076,7 +1076,7 @@ public final class BackupEngine {
     private boolean matches(UnitEntry e, IndexEntry ie) {
         return ie != null && e.type() == ie.type() && e.mode() == ie.mode()
                 && (e.type() != EntryType.FILE || !databases.marks(e.path()))
-                && e.mtime().toInstant().toString().equals(ie.mtime())
+                && IsoTimes.format(e.mtime()).equals(ie.mtime())
                 && (e.type() != EntryType.FILE || (e.size() == ie.size() && ie.sha256() != null))
                 && (e.type() != EntryType.SYMLINK || e.linkTarget().equals(ie.target()));
     }
@@ -1426,8 +1426,8 @@ public final class BackupEngine {
             MessageDigest md = Hashing.sha256();
             try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                 BufferedWriter w = new BufferedWriter(new OutputStreamWriter(new DigestOutputStream(raw, md),
-                         StandardCharsets.UTF_8), 64 * 1024)) {
+                 OutputStream buffered = new BufferedOutputStream(new DigestOutputStream(raw, md), 64 * 1024);
+                 JsonGenerator w = IndexLines.generator(buffered)) {
                 List<UnitEntry> entries = unit.entries();
                 for (int i = 0; i < entries.size(); i++) {
                     UnitEntry e = entries.get(i);
@@ -1439,25 +1439,24 @@ public final class BackupEngine {
                             }
                             files++;
                             bytes += sizes[i];
-                            line = new IndexEntry(e.path(), EntryType.FILE, sizes[i], e.mtime().toInstant().toString(),
+                            line = new IndexEntry(e.path(), EntryType.FILE, sizes[i], IsoTimes.format(e.mtime()),
                                     e.mode(), hashes[i], null);
                         }
                         case DIRECTORY -> {
                             dirs++;
-                            line = new IndexEntry(e.path(), EntryType.DIRECTORY, 0, e.mtime().toInstant().toString(),
+                            line = new IndexEntry(e.path(), EntryType.DIRECTORY, 0, IsoTimes.format(e.mtime()),
                                     e.mode(), null, null);
                         }
                         case SYMLINK -> {
                             links++;
-                            line = new IndexEntry(e.path(), EntryType.SYMLINK, 0, e.mtime().toInstant().toString(),
+                            line = new IndexEntry(e.path(), EntryType.SYMLINK, 0, IsoTimes.format(e.mtime()),
                                     e.mode(), null, e.linkTarget());
                         }
                         default -> {
                             continue;
                         }
                     }
-                    w.write(Json.LINE.writeValueAsString(line));
-                    w.write('\n');
+                    IndexLines.write(w, line);
                 }
             }
             Fs.fsync(file);

@@ -3,7 +3,6 @@ package io.backupkit.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -32,8 +31,6 @@ public final class Json {
             .build();
 
     private static final ObjectWriter PRETTY = MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT);
-    static final ObjectWriter LINE = MAPPER.writerFor(IndexEntry.class);
-    static final ObjectReader INDEX_READER = MAPPER.readerFor(IndexEntry.class);
 
     private Json() {
     }

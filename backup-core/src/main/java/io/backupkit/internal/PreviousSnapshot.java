@@ -125,7 +125,7 @@ final class PreviousSnapshot {
             String line;
             while ((line = r.readLine()) != null) {
                 if (!line.isBlank()) {
-                    IndexEntry e = Json.INDEX_READER.readValue(line);
+                    IndexEntry e = IndexLines.read(line);
                     entries.put(e.path(), e);
                 }
             }

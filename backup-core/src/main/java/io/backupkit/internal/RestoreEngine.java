@@ -1351,7 +1351,7 @@ public final class RestoreEngine {
         }
 
         private void setTimeAndMode(Path p, IndexEntry entry) throws IOException {
-            Files.setLastModifiedTime(p, FileTime.from(Instant.parse(entry.mtime())));
+            Files.setLastModifiedTime(p, FileTime.from(IsoTimes.parse(entry.mtime())));
             setMode(p, entry.mode());
         }
 
@@ -1409,7 +1409,7 @@ public final class RestoreEngine {
                 Files.createSymbolicLink(p, p.getFileSystem().getPath(link.target()));
                 try {
                     Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                            .setTimes(FileTime.from(Instant.parse(link.mtime())), null, null);
+                            .setTimes(FileTime.from(IsoTimes.parse(link.mtime())), null, null);
                 } catch (IOException | UnsupportedOperationException e) {
                     // link times are best effort: not every platform can set them
                 }
@@ -1417,7 +1417,7 @@ public final class RestoreEngine {
             directories.sort(Comparator.comparing(IndexEntry::path).reversed());
             for (IndexEntry dir : directories) {
                 Path p = Fs.resolve(root, dir.path());
-                Files.setLastModifiedTime(p, FileTime.from(Instant.parse(dir.mtime())));
+                Files.setLastModifiedTime(p, FileTime.from(IsoTimes.parse(dir.mtime())));
                 setMode(p, dir.mode());
             }
         }

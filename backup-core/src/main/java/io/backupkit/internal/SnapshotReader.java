@@ -257,7 +257,7 @@ public final class SnapshotReader {
                 }
                 IndexEntry e;
                 try {
-                    e = Json.INDEX_READER.readValue(line);
+                    e = IndexLines.read(line);
                 } catch (IOException ex) {
                     add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, null, null,
                             "line " + lineNo + " is not a valid entry: " + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException jp ? jp.getOriginalMessage() : ex.getMessage())));
@@ -327,7 +327,7 @@ public final class SnapshotReader {
             return false;
         }
         try {
-            java.time.Instant.parse(time);
+            IsoTimes.parse(time);
             return true;
         } catch (java.time.format.DateTimeParseException e) {
             return false;

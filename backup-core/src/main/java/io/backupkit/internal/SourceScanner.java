@@ -256,20 +256,33 @@ public final class SourceScanner {
     }
 
     private List<Path> children(Path dir) {
-        List<Path> list = new ArrayList<>();
+        List<Named> named = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
-                list.add(p);
+                named.add(new Named(p.getFileName().toString(), p)); // each name made once, not once per comparison
             }
         } catch (IOException e) {
             throw new BackupException("Cannot list folder " + dir + ": " + describe(e), e);
         }
-        list.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        named.sort(null);
+        List<Path> list = new ArrayList<>(named.size());
+        for (Named n : named) {
+            list.add(n.path());
+        }
         return list;
     }
 
+    private record Named(String name, Path path) implements Comparable<Named> {
+        @Override
+        public int compareTo(Named o) {
+            return name.compareTo(o.name);
+        }
+    }
+
     private UnitEntry entry(Path path, String rel) {
-        Fs.resolve(source, rel); // fails clearly when the locale cannot represent the name
+        if (!ascii(rel, rel.lastIndexOf('/') + 1)) { // the folders above were checked when they were walked
+            Fs.resolve(source, rel); // fails clearly when the locale cannot represent the name
+        }
         try {
             if (unixView) {
                 Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRS, NOFOLLOW);
@@ -304,6 +317,16 @@ public final class SourceScanner {
         } catch (IOException e) {
             throw new BackupException("Cannot read " + path + ": " + describe(e), e);
         }
+    }
+
+    /** @return whether {@code s} from {@code from} on is ASCII, which every file-name encoding represents */
+    private static boolean ascii(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String linkTarget(Path link) throws IOException {

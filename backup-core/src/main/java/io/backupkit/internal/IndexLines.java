@@ -1,0 +1,176 @@
+package io.backupkit.internal;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.backupkit.spi.EntryType;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Reads and writes the lines of a unit's index ({@link IndexEntry}) with Jackson's streaming parser and generator,
+ * field by field: an index has one line per file and folder, and binding each line through the object mapper cost
+ * more than everything else done with it. The output is the mapper's (fields in declaration order, {@code null}
+ * fields left out); unknown fields are skipped, as the mapper does for every other file of a snapshot.
+ *
+ * <pre>{@code
+ * try (JsonGenerator g = IndexLines.generator(out)) {
+ *     IndexLines.write(g, entry); // one line
+ * }
+ * IndexEntry e = IndexLines.read(line);
+ * }</pre>
+ */
+final class IndexLines {
+
+    /** Characters beyond the BMP as UTF-8, as the mapper writes them, not as escaped surrogate pairs. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
+    private static final SerializedString PATH = new SerializedString("path");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString SIZE = new SerializedString("size");
+    private static final SerializedString MTIME = new SerializedString("mtime");
+    private static final SerializedString MODE = new SerializedString("mode");
+    private static final SerializedString SHA256 = new SerializedString("sha256");
+    private static final SerializedString TARGET = new SerializedString("target");
+
+    private IndexLines() {
+    }
+
+    /**
+     * A generator that writes index lines to {@code out} as UTF-8, one per
+     * {@link #write(JsonGenerator, IndexEntry)}, each ended by a line break.
+     *
+     * @param out where the lines go; flushed, not closed, when the generator is closed
+     * @return the generator
+     * @throws IOException if it cannot be made
+     */
+    static JsonGenerator generator(OutputStream out) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.setRootValueSeparator(null);
+        return g;
+    }
+
+    /**
+     * Writes one entry as a JSON object and a line break.
+     *
+     * @param g the generator
+     * @param e the entry
+     * @throws IOException if writing fails
+     */
+    static void write(JsonGenerator g, IndexEntry e) throws IOException {
+        g.writeStartObject();
+        string(g, PATH, e.path());
+        if (e.type() != null) {
+            g.writeFieldName(TYPE);
+            g.writeString(e.type().name());
+        }
+        g.writeFieldName(SIZE);
+        g.writeNumber(e.size());
+        string(g, MTIME, e.mtime());
+        g.writeFieldName(MODE);
+        g.writeNumber(e.mode());
+        string(g, SHA256, e.sha256());
+        string(g, TARGET, e.target());
+        g.writeEndObject();
+        g.writeRaw('\n');
+    }
+
+    private static void string(JsonGenerator g, SerializedString name, String value) throws IOException {
+        if (value != null) {
+            g.writeFieldName(name);
+            g.writeString(value);
+        }
+    }
+
+    /**
+     * Parses one index line.
+     *
+     * @param line one line of an index, without its line break
+     * @return the entry; fields missing from the line are {@code null} (numbers {@code 0})
+     * @throws IOException if the line is not one JSON object, or a field has a value of the wrong kind (the
+     *         message names the field)
+     */
+    static IndexEntry read(String line) throws IOException {
+        try (JsonParser p = FACTORY.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new JsonParseException(p, "an index entry must be a JSON object");
+            }
+            String path = null;
+            EntryType type = null;
+            long size = 0;
+            String mtime = null;
+            int mode = 0;
+            String sha256 = null;
+            String target = null;
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "path" -> path = text(p, value, field);
+                    case "type" -> type = type(p, text(p, value, field));
+                    case "size" -> size = value == JsonToken.VALUE_NULL ? 0 : number(p, value, field).getLongValue();
+                    case "mtime" -> mtime = text(p, value, field);
+                    case "mode" -> mode = value == JsonToken.VALUE_NULL ? 0 : number(p, value, field).getIntValue();
+                    case "sha256" -> sha256 = text(p, value, field);
+                    case "target" -> target = text(p, value, field);
+                    default -> p.skipChildren(); // a field of a newer version
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new JsonParseException(p, "unexpected content after the index entry");
+            }
+            return new IndexEntry(path, type, size, mtime, mode, sha256, target);
+        }
+    }
+
+    private static String text(JsonParser p, JsonToken value, String field) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_STRING) {
+            throw new JsonParseException(p, "field '" + field + "' must be a string, was " + describe(value));
+        }
+        return p.getText();
+    }
+
+    private static JsonParser number(JsonParser p, JsonToken value, String field) throws IOException {
+        if (value != JsonToken.VALUE_NUMBER_INT) {
+            throw new JsonParseException(p, "field '" + field + "' must be a whole number, was " + describe(value));
+        }
+        return p;
+    }
+
+    private static EntryType type(JsonParser p, String name) throws IOException {
+        if (name == null) {
+            return null;
+        }
+        return switch (name) {
+            case "FILE" -> EntryType.FILE;
+            case "DIRECTORY" -> EntryType.DIRECTORY;
+            case "SYMLINK" -> EntryType.SYMLINK;
+            case "HARDLINK" -> EntryType.HARDLINK;
+            case "OTHER" -> EntryType.OTHER;
+            default -> throw new JsonParseException(p, "field 'type' has an unknown value '" + name
+                    + "' (one of FILE, DIRECTORY, SYMLINK, HARDLINK, OTHER)");
+        };
+    }
+
+    private static String describe(JsonToken t) {
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            default -> t.asString() == null ? t.name() : t.asString();
+        };
+    }
+}
