@@ -76,6 +76,7 @@ public final class BackupPlan {
     private final Path staging;
     private final int retries;
     private final Duration retryWait;
+    private final Duration recheckAfter;
     private final boolean spaceCheck;
     private final List<NotifyRule> notifiers;
     private final Map<String, Inventory> inventories;
@@ -113,6 +114,7 @@ public final class BackupPlan {
         this.staging = b.staging;
         this.retries = b.retries;
         this.retryWait = b.retryWait;
+        this.recheckAfter = b.recheckAfter;
         this.spaceCheck = b.spaceCheck;
         this.notifiers = List.copyOf(b.notifiers);
         this.inventories = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.inventories));
@@ -161,6 +163,7 @@ public final class BackupPlan {
         b.staging = staging;
         b.retries = retries;
         b.retryWait = retryWait;
+        b.recheckAfter = recheckAfter;
         b.spaceCheck = spaceCheck;
         b.notifiers.addAll(notifiers);
         b.inventories.putAll(inventories);
@@ -537,6 +540,14 @@ public final class BackupPlan {
         return retryWait;
     }
 
+    /**
+     * @return how long after its bytes were last checked an unchanged unit's archive is reused without reading it
+     *         again; {@link Duration#ZERO} reads every reused archive on every backup
+     */
+    public Duration recheckAfter() {
+        return recheckAfter;
+    }
+
     /** @return whether a backup checks for free space before it stops a service or writes */
     public boolean spaceCheck() {
         return spaceCheck;
@@ -595,6 +606,9 @@ public final class BackupPlan {
         /** The wait before each retry by default. */
         public static final Duration DEFAULT_RETRY_WAIT = Duration.ofSeconds(10);
 
+        /** How long a reused archive is trusted without reading it again, by default. */
+        public static final Duration DEFAULT_RECHECK_AFTER = Duration.ofDays(7);
+
         /** The most retries a plan may ask for. */
         public static final int MAX_RETRIES = 100;
 
@@ -626,6 +640,7 @@ public final class BackupPlan {
         private Path staging;
         private int retries = DEFAULT_RETRIES;
         private Duration retryWait = DEFAULT_RETRY_WAIT;
+        private Duration recheckAfter = DEFAULT_RECHECK_AFTER;
         private boolean spaceCheck = true;
         private final List<NotifyRule> notifiers = new ArrayList<>();
         private final Map<String, Inventory> inventories = new LinkedHashMap<>();
@@ -1195,6 +1210,30 @@ public final class BackupPlan {
                 throw new InvalidPlanException(List.of("retry wait must be zero or more, was " + wait));
             }
             this.retryWait = wait;
+            return this;
+        }
+
+        /**
+         * How long an unchanged unit's archive is reused from the previous snapshot on the strength of an earlier
+         * check. A backup hard-links the archive of a unit whose files are unchanged instead of writing it again.
+         * Before it does, it reads the archive and compares its SHA-256 with the manifest's, so that a damaged
+         * archive is written afresh instead of carried forward. That read is skipped while the archive's last check
+         * (by the run that wrote it, or by the last run that read it) is more recent than {@code after} and its
+         * size and modification time are the ones recorded then. A file changed in place is therefore always read
+         * again; damage that leaves size and time alone (a failing disk) is found by the first backup after the
+         * window, or at once by {@link BackupPlan#verify(String)}. Reading is what a reused archive costs: on a NAS
+         * it is the whole backup's size over the network on every run. Default {@link #DEFAULT_RECHECK_AFTER} (7
+         * days).
+         *
+         * @param after zero or more; {@link Duration#ZERO} reads every reused archive on every backup
+         * @return this builder
+         * @throws InvalidPlanException if {@code after} is null or negative
+         */
+        public Builder recheckAfter(Duration after) {
+            if (after == null || after.isNegative()) {
+                throw new InvalidPlanException(List.of("recheck-after must be zero or more, was " + after));
+            }
+            this.recheckAfter = after;
             return this;
         }
 

@@ -8,12 +8,16 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Unchanged units are reused from the previous snapshot; the worker count never changes a snapshot's content. */
 class ReuseTest {
@@ -104,6 +108,109 @@ class ReuseTest {
         assertThat(second.unitsReused()).isEqualTo(second.units() - 1);
         assertThat(p.verify(second.snapshotId()).ok()).isTrue();
         assertThat(p.verify(first).ok()).isFalse();
+    }
+
+    @Test
+    void shouldReadAReusedArchiveAgainOnlyOnceItsLastCheckIsOlderThanRecheckAfter() throws Exception {
+        BackupPlan p = plan().recheckAfter(Duration.ofHours(1)).build();
+        BackupResult first = p.backup();
+        JsonNode logs1 = unit(manifest(first.snapshotId()), "Logs");
+        assertThat(logs1.get("checked").asText()).isNotBlank();
+        assertThat(logs1.get("archiveMtime").asText()).isNotBlank();
+
+        // damage that leaves size and time as they were, as a failing disk would
+        Path logs = dest.resolve(first.snapshotId()).resolve("units/Logs.zip");
+        damageKeepingSizeAndTime(logs);
+
+        BackupResult trusted = p.backup();
+        assertThat(trusted.unitsReused()).isEqualTo(trusted.units());
+        JsonNode logs2 = unit(manifest(trusted.snapshotId()), "Logs");
+        assertThat(logs2.get("checked").asText()).as("carried forward, not read").isEqualTo(logs1.get("checked").asText());
+        assertThat(Files.readString(dest.resolve(trusted.snapshotId()).resolve("backup.log")))
+                .contains("last read and checked " + logs1.get("checked").asText());
+        assertThat(p.verify(trusted.snapshotId()).ok()).as("verify reads everything").isFalse();
+
+        Thread.sleep(20);
+        BackupResult reread = p.toBuilder().recheckAfter(Duration.ofMillis(10)).build().backup();
+        assertThat(reread.warnings()).anyMatch(w -> w.contains("unit 'Logs'") && w.contains(trusted.snapshotId()));
+        assertThat(reread.unitsReused()).isEqualTo(reread.units() - 1);
+        assertThat(p.verify(reread.snapshotId()).ok()).isTrue();
+    }
+
+    @Test
+    void shouldReadEveryReusedArchiveWithRecheckAfterZero() throws Exception {
+        BackupPlan p = plan().recheckAfter(Duration.ZERO).build();
+        BackupResult first = p.backup();
+        damageKeepingSizeAndTime(dest.resolve(first.snapshotId()).resolve("units/Logs.zip"));
+        Thread.sleep(5);
+
+        BackupResult second = p.backup();
+
+        assertThat(second.warnings()).anyMatch(w -> w.contains("unit 'Logs'") && w.contains(first.snapshotId()));
+        assertThat(p.verify(second.snapshotId()).ok()).isTrue();
+        JsonNode root = unit(manifest(second.snapshotId()), "");
+        assertThat(Instant.parse(root.get("checked").asText()))
+                .as("read again, so checked again").isAfter(Instant.parse(unit(manifest(first.snapshotId()), "")
+                        .get("checked").asText()));
+        assertThat(Files.readString(dest.resolve(second.snapshotId()).resolve("backup.log")))
+                .contains("read and checked now");
+    }
+
+    @Test
+    void shouldReadAReusedArchiveOfASnapshotWithoutAnEarlierCheck() throws Exception {
+        BackupPlan p = plan().build();
+        BackupResult first = p.backup();
+        // a snapshot written before checks were recorded: no archiveMtime and no checked in the manifest
+        Path manifest = dest.resolve(first.snapshotId()).resolve("manifest.json");
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode) JSON
+                .readTree(manifest.toFile());
+        for (JsonNode u : m.get("units")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) u).remove(List.of("archiveMtime", "checked"));
+        }
+        Files.write(manifest, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        rehashManifest(first.snapshotId());
+        damageKeepingSizeAndTime(dest.resolve(first.snapshotId()).resolve("units/Logs.zip"));
+
+        BackupResult second = p.backup();
+
+        assertThat(second.warnings()).anyMatch(w -> w.contains("unit 'Logs'") && w.contains(first.snapshotId()));
+        assertThat(unit(manifest(second.snapshotId()), "Media").get("checked").asText()).isNotBlank();
+        assertThat(p.verify(second.snapshotId()).ok()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseANegativeOrMissingRecheckAfter() {
+        assertThatThrownBy(() -> BackupPlan.builder().recheckAfter(Duration.ofSeconds(-1)))
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("recheck-after must be zero or more");
+        assertThatThrownBy(() -> BackupPlan.builder().recheckAfter(null))
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("recheck-after");
+        assertThat(BackupPlan.builder().source(tmp.resolve("s")).destination(tmp.resolve("d")).build().recheckAfter())
+                .isEqualTo(BackupPlan.Builder.DEFAULT_RECHECK_AFTER).isEqualTo(Duration.ofDays(7));
+    }
+
+    private static JsonNode unit(JsonNode manifest, String name) {
+        for (JsonNode u : manifest.get("units")) {
+            if (u.get("name").asText().equals(name)) {
+                return u;
+            }
+        }
+        throw new AssertionError("no unit '" + name + "' in " + manifest);
+    }
+
+    private static void damageKeepingSizeAndTime(Path file) throws IOException {
+        FileTime time = Files.getLastModifiedTime(file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(file, bytes);
+        Files.setLastModifiedTime(file, time);
+    }
+
+    private void rehashManifest(String id) throws Exception {
+        Path dir = dest.resolve(id);
+        Path sums = dir.resolve("manifest.sha256");
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(dir.resolve("manifest.json"))));
+        Files.writeString(sums, Files.readString(sums).replaceFirst("^[0-9a-f]{64}", sha));
     }
 
     @Test

@@ -860,15 +860,24 @@ public final class BackupEngine {
         if (from == null || fromIndex == null || !r.archive().equals(archiveRel) || !r.index().equals(indexRel)) {
             return null;
         }
+        String checked;
+        boolean read = false;
         try {
             Boolean known = sameAsPrevious.get(unit);
             if (known != null ? !known : !sameEntries(previous.index(r), unit)) {
                 return null;
             }
-            if (Files.size(from) != r.archiveSize() || !Hashing.sha256(from).equals(r.archiveSha256())) {
-                log.warn("The archive of unit '" + UnitNames.display(unit.name()) + "' in snapshot " + previous.id()
-                        + " does not match its manifest; the unit is written again (verify that snapshot)");
-                return null;
+            checked = recentCheck(from, r);
+            if (checked == null) {
+                String now = IsoTimes.format(Instant.now());
+                if (Files.size(from) != r.archiveSize() || !Hashing.sha256(from).equals(r.archiveSha256())) {
+                    log.warn("The archive of unit '" + UnitNames.display(unit.name()) + "' in snapshot "
+                            + previous.id() + " does not match its manifest; the unit is written again (verify that "
+                            + "snapshot)");
+                    return null;
+                }
+                checked = now;
+                read = true;
             }
         } catch (IOException e) {
             log.info("Unit '{}' of snapshot {} is not reused: {}", UnitNames.display(unit.name()), previous.id(),
@@ -891,11 +900,35 @@ public final class BackupEngine {
         Files.move(archiveTmp, archive, StandardCopyOption.ATOMIC_MOVE);
         Manifest.UnitRecord record = new Manifest.UnitRecord(unit.name(), r.kind(), archiveRel, r.archiveSize(),
                 r.archiveSha256(), indexRel, r.indexSha256(), r.files(), r.directories(), r.links(), r.bytes(),
-                previous.id());
+                previous.id(), IsoTimes.format(Files.getLastModifiedTime(archive, LinkOption.NOFOLLOW_LINKS)),
+                checked);
         Json.writeDurably(state, record);
-        log.info("Unit '{}' unchanged since snapshot {}; its archive is {}", UnitNames.display(unit.name()),
-                previous.id(), linked ? "hard-linked" : "copied");
+        log.info("Unit '{}' unchanged since snapshot {}; its archive is {} ({})", UnitNames.display(unit.name()),
+                previous.id(), linked ? "hard-linked" : "copied", read ? "read and checked now"
+                        : "last read and checked " + checked + ", within recheckAfter " + plan.recheckAfter());
         return record;
+    }
+
+    /**
+     * @return the previous check of a reused archive when it can stand for reading the archive now (recent enough,
+     *         and the file's size and modification time the ones recorded then), otherwise {@code null}
+     */
+    private String recentCheck(Path archive, Manifest.UnitRecord r) throws IOException {
+        Duration window = plan.recheckAfter();
+        if (window.isZero() || r.checked() == null || r.archiveMtime() == null
+                || Files.size(archive) != r.archiveSize()
+                || !IsoTimes.format(Files.getLastModifiedTime(archive, LinkOption.NOFOLLOW_LINKS))
+                        .equals(r.archiveMtime())) {
+            return null;
+        }
+        try {
+            Instant checked = IsoTimes.parse(r.checked());
+            Instant now = Instant.now();
+            // a check "in the future" (a clock set back since) proves nothing about how old it is
+            return checked.isAfter(now.minus(window)) && !checked.isAfter(now.plusSeconds(60)) ? r.checked() : null;
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            return null;
+        }
     }
 
     /**
@@ -973,6 +1006,7 @@ public final class BackupEngine {
         recorder.checkComplete(archiver);
         long archiveSize;
         String archiveSha;
+        String archiveChecked = ext.isEmpty() ? null : IsoTimes.format(Instant.now()); // hashed below
         if (ext.isEmpty()) {
             recorder.fsyncFolder(archiveTmp);
             archiveSize = recorder.copiedBytes();
@@ -997,10 +1031,12 @@ public final class BackupEngine {
         String indexSha = recorder.writeIndex(indexTmp);
         Files.move(indexTmp, index, StandardCopyOption.ATOMIC_MOVE);
         Files.move(archiveTmp, archive, StandardCopyOption.ATOMIC_MOVE);
+        String archiveMtime = archiveSha == null ? null
+                : IsoTimes.format(Files.getLastModifiedTime(archive, LinkOption.NOFOLLOW_LINKS));
         Manifest.UnitRecord record = new Manifest.UnitRecord(unit.name(),
                 unit.special() ? Manifest.UnitRecord.FOLDER : Manifest.UnitRecord.ARCHIVE, archiveRel, archiveSize,
                 archiveSha, indexRel, indexSha, recorder.files, recorder.dirs, recorder.links, recorder.bytes,
-                recorder.allReused() ? previous.id() : null);
+                recorder.allReused() ? previous.id() : null, archiveMtime, archiveChecked);
         Json.writeDurably(state, record);
         events.send(new ProgressEvent.UnitFinished(unit.name(), false, recorder.files, recorder.bytes));
         return record;

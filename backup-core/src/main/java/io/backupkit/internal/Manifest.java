@@ -96,11 +96,17 @@ public record Manifest(int formatVersion, String engineVersion, String id, Strin
      * @param bytes content bytes of the unit's files
      * @param reusedFrom the id of the earlier snapshot whose archive this unit reuses unchanged (hard-linked or
      *        copied), or {@code null} when the unit was written by this run
+     * @param archiveMtime the archive file's last-modified time once written (ISO-8601), or {@code null} (a folder,
+     *        or a snapshot of an earlier version)
+     * @param checked when the archive's bytes were last read and found to match {@code archiveSha256} (ISO-8601):
+     *        the run that wrote it, or the last run that re-hashed it before reusing it; {@code null} for a folder
+     *        or a snapshot of an earlier version. A later backup reuses the archive without reading it while this
+     *        is within {@link io.backupkit.BackupPlan#recheckAfter()} and the file's size and time are unchanged
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UnitRecord(String name, String kind, String archive, long archiveSize, String archiveSha256,
                              String index, String indexSha256, long files, long directories, long links,
-                             long bytes, String reusedFrom) {
+                             long bytes, String reusedFrom, String archiveMtime, String checked) {
 
         /** Kind of a unit written by the plan's archiver. */
         public static final String ARCHIVE = "archive";

@@ -10,6 +10,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +84,12 @@ final class BackupOptions {
     @Option(names = "--retry-wait", paramLabel = "WAIT",
             description = "Wait before each retry, e.g. 10s, 500ms, 2m (default 10s).")
     String retryWait;
+
+    @Option(names = "--recheck-after", paramLabel = "DURATION",
+            description = "Reuse an unchanged unit's archive without reading it again while its last check is "
+                    + "more recent than this and its size and time are unchanged, e.g. 7d, 12h; 0 reads every "
+                    + "reused archive on every backup (default 7d).")
+    String recheckAfter;
 
     @Option(names = "--staging", paramLabel = "DIR",
             description = "Local folder where archives are written before they move to a slow destination "
@@ -161,6 +168,13 @@ final class BackupOptions {
             }
             if (archiverRetries) {
                 b.archiverOption("retryWait", retryWait);
+            }
+        }
+        if (recheckAfter != null) {
+            try {
+                b.recheckAfter(CliDurations.parse("--recheck-after", recheckAfter));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }
         if (staging != null) {

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses the durations users type on the command line: whole numbers with units ({@code 500ms}, {@code 10s},
- * {@code 30m}, {@code 6h}, {@code 1d}, {@code 2w}, combined as {@code 1h30m}) or ISO-8601 ({@code PT6H},
- * {@code P30D}). The sign is the caller's to check: ISO-8601 may be negative.
+ * {@code 30m}, {@code 6h}, {@code 1d}, {@code 2w}, combined as {@code 1h30m}), a bare {@code 0}, or ISO-8601
+ * ({@code PT6H}, {@code P30D}). The sign is the caller's to check: ISO-8601 may be negative.
  *
  * <pre>{@code
  * Duration d = CliDurations.parse("--retry-wait", "10s");
@@ -31,6 +31,9 @@ public final class CliDurations {
      */
     public static Duration parse(String option, String text) {
         String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("0")) {
+            return Duration.ZERO; // no unit needed for nothing
+        }
         if (WHOLE.matcher(t).matches()) {
             Duration d = Duration.ZERO;
             Matcher m = PART.matcher(t);

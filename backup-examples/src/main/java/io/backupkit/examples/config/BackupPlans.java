@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
  * <p>Keys: {@code profile} (an id, or an object with {@code id}, {@code optionalExcludes}, {@code services},
  * {@code platform}), {@code source}, {@code destination}, {@code archiver}, {@code archiverOptions} (an object),
  * {@code exclude}, {@code special}, {@code split}, {@code services} (arrays of strings), {@code workers},
- * {@code retries} (integers), {@code retryWait}, {@code stopTimeout} (durations such as {@code "10s"}),
+ * {@code retries} (integers), {@code retryWait}, {@code stopTimeout}, {@code recheckAfter} (durations such as
+ * {@code "10s"}, or {@code "0"}),
  * {@code staging}, {@code noRestart}, {@code requireRunning}, {@code spaceCheck}, {@code dryRun} (booleans),
  * {@code versionCheck} ({@code NOT_NEWER}, {@code EXACT}, {@code IGNORE}), and the retention keys {@code keep},
  * {@code keepDaily}, {@code keepWeekly}, {@code keepMonthly}, {@code keepYearly}, {@code keepWithin},
@@ -79,6 +80,7 @@ public final class BackupPlans {
         TOP.put("workers", Type.INTEGER);
         TOP.put("retries", Type.INTEGER);
         TOP.put("retryWait", Type.DURATION);
+        TOP.put("recheckAfter", Type.DURATION);
         TOP.put("staging", Type.STRING);
         TOP.put("services", Type.SERVICES);
         TOP.put("stopTimeout", Type.DURATION);
@@ -354,7 +356,11 @@ public final class BackupPlans {
                         }
                         return;
                     }
-                    put(key, path, key.equals("retryWait") ? b -> b.retryWait(d) : b -> b.stopTimeout(d));
+                    put(key, path, switch (key) {
+                        case "retryWait" -> b -> b.retryWait(d);
+                        case "recheckAfter" -> b -> b.recheckAfter(d);
+                        default -> b -> b.stopTimeout(d);
+                    });
                 }
                 case SIZE -> {
                     long bytes = size(key, path, v);

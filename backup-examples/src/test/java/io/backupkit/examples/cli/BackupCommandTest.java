@@ -248,6 +248,24 @@ class BackupCommandTest {
     }
 
     @Test
+    void shouldReadReusedArchivesAgainWithRecheckAfterZeroAndRefuseABadDuration() throws IOException {
+        Path source = source();
+        Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest()));
+        String trusted = Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest()));
+        String read = Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest(),
+                "--recheck-after", "0"));
+
+        Path backups = tmp.resolve("backups");
+        assertThat(Files.readString(backups.resolve(trusted).resolve("backup.log")))
+                .contains("within recheckAfter PT168H").doesNotContain("read and checked now");
+        assertThat(Files.readString(backups.resolve(read).resolve("backup.log"))).contains("read and checked now")
+                .doesNotContain("within recheckAfter");
+        CliRun bad = CliRun.of("backup", "--source", source.toString(), "--dest", dest(), "--recheck-after", "soon");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--recheck-after").contains("soon");
+    }
+
+    @Test
     void shouldPassArchiverOptionsAndRejectOnesTheArchiverLacks() throws IOException {
         Path source = source();
         Fixtures.snapshotId(CliRun.of("backup", "--source", source.toString(), "--dest", dest(),

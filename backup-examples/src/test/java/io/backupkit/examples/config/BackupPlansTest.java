@@ -46,7 +46,7 @@ class BackupPlansTest {
                 + " \"source\": \"" + q(tmp.resolve("src")) + "\", \"destination\": \"" + q(tmp.resolve("dest")) + "\","
                 + " \"archiver\": \"zip\", \"archiverOptions\": {\"level\": 1},"
                 + " \"exclude\": [\"Extra/**\"], \"special\": [\"Media/localhost\"], \"split\": [\"Cache2\"],"
-                + " \"workers\": 3, \"retries\": 4, \"retryWait\": \"5s\", \"staging\": \"" + q(tmp.resolve("st"))
+                + " \"workers\": 3, \"retries\": 4, \"retryWait\": \"5s\", \"recheckAfter\": \"12h\", \"staging\": \"" + q(tmp.resolve("st"))
                 + "\", \"services\": [\"systemd:plexmediaserver\", \"docker:plex\"], \"stopTimeout\": \"2m\","
                 + " \"noRestart\": true, \"requireRunning\": true, \"spaceCheck\": false, \"versionCheck\": \"exact\","
                 + " \"keep\": 3, \"keepDaily\": 7, \"keepWeekly\": 4, \"keepMonthly\": 6, \"keepYearly\": 2,"
@@ -67,6 +67,7 @@ class BackupPlansTest {
         assertThat(plan.workers()).isEqualTo(3);
         assertThat(plan.retries()).isEqualTo(4);
         assertThat(plan.retryWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(plan.recheckAfter()).isEqualTo(Duration.ofHours(12));
         assertThat(plan.staging()).isEqualTo(tmp.resolve("st"));
         assertThat(plan.services()).as("the file's services replace the profile's").hasSize(2);
         assertThat(plan.stopTimeout()).isEqualTo(Duration.ofMinutes(2));
