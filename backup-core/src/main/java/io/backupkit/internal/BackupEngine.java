@@ -1013,7 +1013,10 @@ public final class BackupEngine {
             archiveSha = null;
         } else if (st != null) {
             archiveSize = Files.size(written);
-            archiveSha = Hashing.sha256(written); // read on the local disk, not back over the network
+            archiveSha = recorder.createdSha256(written);
+            if (archiveSha == null) {
+                archiveSha = Hashing.sha256(written); // read on the local disk, not back over the network
+            }
             try {
                 st.moveTo(written, archiveTmp);
             } catch (IOException e) {
@@ -1025,7 +1028,10 @@ public final class BackupEngine {
         } else {
             Fs.fsync(archiveTmp);
             archiveSize = Files.size(archiveTmp);
-            archiveSha = Hashing.sha256(archiveTmp);
+            archiveSha = recorder.createdSha256(archiveTmp);
+            if (archiveSha == null) {
+                archiveSha = Hashing.sha256(archiveTmp);
+            }
         }
         Path indexTmp = partial.resolve(indexRel + TMP);
         String indexSha = recorder.writeIndex(indexTmp);
@@ -1253,6 +1259,7 @@ public final class BackupEngine {
         private long dirs;
         private long links;
         private long bytes;
+        private HashingOutput created; // the archive, when the archiver wrote it through create()
 
         Recorder(Unit unit, PreviousFolder previousFolder, Path archiveRoot, Map<String, Path> copies) {
             this.unit = unit;
@@ -1286,6 +1293,30 @@ public final class BackupEngine {
                 }
                 state[slot] = 1;
             }
+        }
+
+        @Override
+        public synchronized OutputStream create(Path archive) throws IOException {
+            if (!archive.equals(archiveRoot)) {
+                throw new IOException("the archiver may create " + archiveRoot + " only, not " + archive);
+            }
+            if (created != null) {
+                throw new IOException("the archive " + archive + " was created twice by the archiver");
+            }
+            created = new HashingOutput(Files.newOutputStream(archive, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE));
+            return created;
+        }
+
+        /**
+         * @return the SHA-256 of the archive as written through {@link #create(Path)}, when it was written that way,
+         *         closed, and the file holds exactly the bytes that went through; otherwise {@code null} (hash it)
+         */
+        synchronized String createdSha256(Path archive) throws IOException {
+            if (created == null || created.sha256 == null || Files.size(archive) != created.count) {
+                return null;
+            }
+            return created.sha256;
         }
 
         @Override
@@ -1497,6 +1528,42 @@ public final class BackupEngine {
             }
             Fs.fsync(file);
             return Hashing.hex(md.digest());
+        }
+
+        /** Hashes and counts what the archiver writes; the hash is taken when the stream is closed. */
+        private static final class HashingOutput extends java.io.FilterOutputStream {
+            private final MessageDigest md = Hashing.sha256();
+            private long count;
+            private String sha256;
+            private boolean closed;
+
+            HashingOutput(OutputStream out) {
+                super(out);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                md.update((byte) b);
+                count++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                md.update(b, off, len);
+                count += len;
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                out.close(); // a failed close leaves no hash: the archive is read back, if it is kept at all
+                sha256 = Hashing.hex(md.digest());
+            }
         }
 
         /**

@@ -2,7 +2,10 @@ package io.backupkit.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +108,21 @@ public record ArchiveWriteRequest(String unit, Path sourceRoot, Path archive, Li
     }
 
     /**
+     * Creates {@link #archive()} (a file that must not exist yet) and returns a stream that writes it from its first
+     * byte to its last. BackupKit hashes the bytes as they pass, so the finished archive is not read back to be
+     * hashed for the manifest. Only for an archiver that writes the whole archive through this one stream, in
+     * order, and closes it: one that seeks, rewrites a header or opens the file another way must create the file
+     * itself (BackupKit then reads it back once it is written). At most once per request.
+     *
+     * @return the archive's stream, unbuffered
+     * @throws java.nio.file.FileAlreadyExistsException if the archive exists
+     * @throws IOException if it cannot be created, or was created before for this request
+     */
+    public OutputStream create() throws IOException {
+        return content.create(archive);
+    }
+
+    /**
      * Supplies file content to an archiver, and knows the previous snapshot; implemented by the engine. A host or
      * test that calls an archiver directly needs only {@link #open(UnitEntry, boolean)}.
      */
@@ -118,6 +136,15 @@ public record ArchiveWriteRequest(String unit, Path sourceRoot, Path archive, Li
          * @throws IOException if the file cannot be read
          */
         InputStream open(UnitEntry entry, boolean exactSize) throws IOException;
+
+        /**
+         * @param archive the request's archive
+         * @return see {@link ArchiveWriteRequest#create()}; by default the file created, nothing hashed
+         * @throws IOException if it cannot be created
+         */
+        default OutputStream create(Path archive) throws IOException {
+            return Files.newOutputStream(archive, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
 
         /**
          * @return see {@link ArchiveWriteRequest#previousArchive()}; none by default

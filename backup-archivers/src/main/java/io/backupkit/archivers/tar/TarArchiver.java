@@ -6,9 +6,7 @@ import io.backupkit.spi.Archiver;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
@@ -89,8 +87,7 @@ abstract sealed class TarArchiver implements Archiver permits TarGzArchiver, Tar
     @Override
     public final void write(ArchiveWriteRequest request) throws IOException {
         Compressor compressor = compressor(request.options());
-        OutputStream file = Files.newOutputStream(request.archive(), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE);
+        OutputStream file = request.create(); // written in one pass: hashed on its way, not read back
         OutputStream out;
         try {
             out = compressor.open(new BufferedOutputStream(file, FILE_BUFFER));

@@ -16,6 +16,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -45,6 +46,8 @@ public final class ZipArchiver implements Archiver {
     public static final int DEFAULT_LEVEL = 6;
 
     private static final int BUFFER = 128 * 1024;
+    /** Bytes of archive gathered before they are written: many whole entries of a metadata folder. */
+    private static final int WRITE_BUFFER = 1024 * 1024;
     private static final int MAX_LINK_TARGET = 64 * 1024;
 
     /** Used by {@link java.util.ServiceLoader}. */
@@ -70,8 +73,9 @@ public final class ZipArchiver implements Archiver {
     public void write(ArchiveWriteRequest request) throws IOException {
         int level = level(request.options());
         byte[] buffer = new byte[BUFFER];
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(request.archive(),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // buffered: the zip writer writes each entry in many small pieces and seeks back to fill in its sizes
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(new BufferedWriteChannel(FileChannel.open(
+                request.archive(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), WRITE_BUFFER))) {
             zip.setEncoding(StandardCharsets.UTF_8.name());
             zip.setUseLanguageEncodingFlag(true);
             zip.setUseZip64(Zip64Mode.AsNeeded);
