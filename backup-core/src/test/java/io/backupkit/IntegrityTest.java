@@ -179,6 +179,23 @@ class IntegrityTest {
     }
 
     @Test
+    void shouldRefuseAnIndexedEntryMissingFromTheArchiveAndAnExtraNameTwice() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one"),
+                new Entry("gone.txt", "FILE", "lost", 0100644, true, false),
+                Entry.file("x.txt", "1").onlyInZip(), Entry.file("x.txt", "2").onlyInZip()));
+
+        VerifyResult v = plan.verify(id);
+
+        assertThat(v.problems()).anySatisfy(p -> assertThat(p.toString()).contains("gone.txt")
+                .contains("listed in the index but not in the archive"));
+        assertThat(v.problems()).anySatisfy(p -> assertThat(p.toString()).contains("x.txt").contains("FILE_EXTRA"));
+        assertThat(v.problems()).anySatisfy(p -> assertThat(p.toString()).contains("x.txt").contains("twice"));
+        assertThat(v.problems()).noneSatisfy(p -> assertThat(p.toString()).contains("a.txt"));
+        assertRefusedAndTargetUntouched(id, "gone.txt");
+    }
+
+    @Test
     void shouldRefuseAManifestPointingOutsideTheSnapshot() throws Exception {
         String id = "20260101T000000Z";
         SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));

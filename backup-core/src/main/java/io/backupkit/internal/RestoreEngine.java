@@ -1168,8 +1168,12 @@ public final class RestoreEngine {
         private final List<IndexEntry> directories = new ArrayList<>();
         private final List<IndexEntry> links = new ArrayList<>();
         private final byte[] buffer = new byte[Hashing.BUFFER_SIZE];
-        /** Folders this sink made (or found made) below its root: no link exists there until {@link #finish()}. */
-        private final Set<Path> folders = new java.util.HashSet<>();
+        /**
+         * Folders this sink made (or found made) below its root, as path strings (a path object costs twice the
+         * memory, and a Plex metadata folder has one folder per file or two): no link exists there until
+         * {@link #finish()}.
+         */
+        private final Set<String> folders = new java.util.HashSet<>();
         private final int smallFile;
         private final int bound;
         private final int threads;
@@ -1216,7 +1220,7 @@ public final class RestoreEngine {
         public void directory(IndexEntry entry) throws IOException {
             throwFailure();
             Path p = Fs.resolve(root, entry.path());
-            if (!folders.contains(p) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+            if (!folders.contains(p.toString()) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
                     && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new FileAlreadyExistsException(p.toString(), null, "a file of the snapshot is already there");
             }
@@ -1226,11 +1230,11 @@ public final class RestoreEngine {
 
         /** Makes a folder and its parents once: a restore of many files in few folders asks again and again. */
         private void folder(Path dir) throws IOException {
-            if (folders.contains(dir)) {
+            if (folders.contains(dir.toString())) {
                 return;
             }
             Files.createDirectories(dir);
-            for (Path d = dir; d != null && d.startsWith(root) && folders.add(d); d = d.getParent()) {
+            for (Path d = dir; d != null && d.startsWith(root) && folders.add(d.toString()); d = d.getParent()) {
                 // every folder up to the root now exists
             }
         }

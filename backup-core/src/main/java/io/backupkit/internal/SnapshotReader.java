@@ -244,6 +244,9 @@ public final class SnapshotReader {
      * @param collectLinks {@code true} on the first pass, which gathers the snapshot's links and reports problems
      * @return the unit's entries by path, in index order; problematic lines left out
      */
+    /** Marks an index entry met in the archive (compared by identity). */
+    private static final IndexEntry SEEN = new IndexEntry("", null, 0, null, 0, null, null);
+
     private Map<String, IndexEntry> parseIndex(Manifest.UnitRecord u, Path index, List<VerifyProblem> problems,
                                                boolean collectLinks) {
         Map<String, IndexEntry> entries = new LinkedHashMap<>();
@@ -363,7 +366,9 @@ public final class SnapshotReader {
         if (!Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
             return; // reported by checkContainers
         }
-        Set<String> seen = new HashSet<>();
+        // an entry met in the archive has its index value replaced by SEEN: no second set of every name is held,
+        // and the matched entry is let go once the sink is done with it
+        Set<String> extras = new HashSet<>();
         Archiver reader = Manifest.UnitRecord.FOLDER.equals(u.kind()) ? new FolderArchiver() : archiver;
         Map<String, String> options = manifest.archiver().options() == null ? Map.of()
                 : manifest.archiver().options();
@@ -380,17 +385,18 @@ public final class SnapshotReader {
                 if (entry.type() == EntryType.DIRECTORY && u.name().startsWith(name + "/")) {
                     return; // a folder copy holds the special folder's parents as plain containers
                 }
-                if (!seen.add(name)) {
+                IndexEntry ie = index.get(name);
+                if (ie == SEEN || (ie == null && !extras.add(name))) {
                     add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, null, null,
                             "archive holds this name twice"));
                     return;
                 }
-                IndexEntry ie = index.get(name);
                 if (ie == null) {
                     add(problems, new VerifyProblem(u.name(), name, Kind.FILE_EXTRA, null, null,
                             "archive holds an entry the index does not list"));
                     return;
                 }
+                index.put(name, SEEN);
                 if (entry.type() != ie.type()) {
                     add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.type().toString(),
                             String.valueOf(entry.type()), entry.type() == EntryType.OTHER
@@ -427,7 +433,7 @@ public final class SnapshotReader {
                     : e.toString())));
         }
         for (IndexEntry ie : index.values()) {
-            if (!seen.contains(ie.path())) {
+            if (ie != SEEN) {
                 add(problems, new VerifyProblem(u.name(), ie.path(), Kind.FILE_MISSING, null, null,
                         "listed in the index but not in the archive"));
             }
