@@ -139,6 +139,7 @@ public final class SnapshotReader {
                         problem.startsWith("entries") ? problem : "unsafe link: " + problem));
             }
         }
+        parents.clear(); // a folder for every entry of the snapshot, needed for the link check above only
         return problems;
     }
 
