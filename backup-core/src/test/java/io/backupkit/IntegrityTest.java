@@ -196,6 +196,34 @@ class IntegrityTest {
     }
 
     @Test
+    void shouldRefuseEntriesStoredBeneathALink() throws Exception {
+        String id = plan.backup().snapshotId();
+        // the index says Metadata/Movies is a link, while the unit's other entries sit beneath it
+        Path dir = dest.resolve(id);
+        Path index = dir.resolve("index/Metadata.jsonl");
+        String text = Files.readString(index).replaceFirst(
+                "\\{\"path\":\"Metadata/Movies\",\"type\":\"DIRECTORY\",\"size\":0,(\"mtime\":\"[^\"]+\"),\"mode\":\\d+}",
+                "{\"path\":\"Metadata/Movies\",\"type\":\"SYMLINK\",\"size\":0,$1,\"mode\":511,\"target\":\"elsewhere\"}");
+        assertThat(text).contains("\"target\":\"elsewhere\"");
+        Files.writeString(index, text);
+        Path manifest = dir.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceAll(
+                "(\"index\" : \"index/Metadata.jsonl\",\\s*\"indexSha256\" : \")[0-9a-f]+",
+                "$1" + SnapshotForger.sha(Files.readAllBytes(index))));
+        Path sums = dir.resolve("manifest.sha256");
+        Files.writeString(sums, Files.readString(sums).replaceFirst("^[0-9a-f]{64}",
+                SnapshotForger.sha(Files.readAllBytes(manifest))));
+
+        VerifyResult first = plan.verify(id);
+        VerifyResult again = plan.verify(id);
+
+        assertThat(first.problems()).as(first.toString()).anySatisfy(p -> assertThat(p.toString())
+                .contains("Metadata/Movies").contains("entries are stored beneath this link"));
+        assertThat(again.problems()).isEqualTo(first.problems());
+        assertRefusedAndTargetUntouched(id, "beneath this link");
+    }
+
+    @Test
     void shouldRefuseAManifestPointingOutsideTheSnapshot() throws Exception {
         String id = "20260101T000000Z";
         SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one")));
