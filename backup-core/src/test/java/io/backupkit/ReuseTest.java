@@ -179,6 +179,37 @@ class ReuseTest {
     }
 
     @Test
+    void shouldRewriteAUnitWhosePreviousIndexIsInAnotherOrderOrDamaged() throws Exception {
+        BackupPlan p = plan().build();
+        String first = p.backup().snapshotId();
+        Path dir = dest.resolve(first);
+        // Metadata's index with its lines reversed (same entries, another order), manifest updated to match
+        Path metadata = dir.resolve("index/Metadata.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(metadata));
+        java.util.Collections.reverse(lines);
+        Files.write(metadata, lines);
+        Path manifest = dir.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceAll(
+                "(\"index\" : \"index/Metadata.jsonl\",\\s*\"indexSha256\" : \")[0-9a-f]+",
+                "$1" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(metadata)))));
+        rehashManifest(first);
+        // Logs' index damaged (a line added) behind the manifest's back: its hash no longer matches
+        Path logs = dir.resolve("index/Logs.jsonl");
+        Files.writeString(logs, Files.readString(logs) + "\n");
+
+        BackupResult second = p.backup();
+
+        JsonNode m = manifest(second.snapshotId());
+        assertThat(unit(m, "Metadata").path("reusedFrom").isMissingNode()).as("another order: written again").isTrue();
+        assertThat(unit(m, "Logs").path("reusedFrom").isMissingNode()).as("damaged index: written again").isTrue();
+        assertThat(unit(m, "Media").path("reusedFrom").asText()).isEqualTo(first);
+        assertThat(p.verify(second.snapshotId()).ok()).isTrue();
+        p.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
     void shouldRefuseANegativeOrMissingRecheckAfter() {
         assertThatThrownBy(() -> BackupPlan.builder().recheckAfter(Duration.ofSeconds(-1)))
                 .isInstanceOf(InvalidPlanException.class).hasMessageContaining("recheck-after must be zero or more");

@@ -354,15 +354,15 @@ public final class BackupEngine {
             return unit.bytes();
         }
         try {
-            Map<String, IndexEntry> listed = prev.index(r);
             boolean folder = unit.special() || plan.archiver().extension().isEmpty();
             if (!folder) {
-                boolean same = sameEntries(listed, unit);
+                boolean same = prev.sameEntries(r, unit.entries(), this::matches);
                 if (prev == previous) {
                     sameAsPrevious.put(unit, same);
                 }
                 return same ? 0 : unit.bytes();
             }
+            Map<String, IndexEntry> listed = prev.index(r);
             long changed = 0;
             for (UnitEntry e : unit.entries()) {
                 if (e.type() == EntryType.FILE && !matches(e, listed.get(e.path()))) {
@@ -864,7 +864,7 @@ public final class BackupEngine {
         boolean read = false;
         try {
             Boolean known = sameAsPrevious.get(unit);
-            if (known != null ? !known : !sameEntries(previous.index(r), unit)) {
+            if (known != null ? !known : !previous.sameEntries(r, unit.entries(), this::matches)) {
                 return null;
             }
             checked = recentCheck(from, r);

@@ -1,17 +1,22 @@
 package io.backupkit.internal;
 
 import io.backupkit.Snapshot;
+import io.backupkit.spi.UnitEntry;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /**
@@ -102,6 +107,45 @@ final class PreviousSnapshot {
             return null;
         }
         return dir.resolve(relative);
+    }
+
+    /**
+     * Compares one unit's index, line by line, with the entries walked now, without holding the index: an index
+     * lists its unit's entries in the walk's order (sorted by path), so an unchanged unit gives the same sequence.
+     * An index in any other order counts as changed, which costs a rewrite, never a wrong reuse.
+     *
+     * @param unit the unit's record
+     * @param entries the unit's entries as walked, in walk order
+     * @param same whether a walked entry is recorded unchanged by an index line
+     * @return {@code true} when every line matches the entry at its place and the counts agree
+     * @throws IOException if the index cannot be read or does not parse, or (read to its end) its hash differs
+     */
+    boolean sameEntries(Manifest.UnitRecord unit, List<UnitEntry> entries,
+                        BiPredicate<UnitEntry, IndexEntry> same)
+            throws IOException {
+        Path index = resolve(unit.index());
+        if (index == null) {
+            throw new IOException("unit '" + unit.name() + "' of snapshot " + id + " has an unsafe index path");
+        }
+        MessageDigest md = Hashing.sha256();
+        int i = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new DigestInputStream(
+                Files.newInputStream(index), md), StandardCharsets.UTF_8), 64 * 1024)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (i >= entries.size() || !same.test(entries.get(i), IndexLines.read(line))) {
+                    return false; // changed: whether the index is also damaged no longer matters
+                }
+                i++;
+            }
+        }
+        if (!Hashing.hex(md.digest()).equals(unit.indexSha256())) {
+            throw new IOException("index " + index + " does not match its SHA-256 in the manifest");
+        }
+        return i == entries.size();
     }
 
     /**
