@@ -1,12 +1,8 @@
 package io.backupkit;
 
-import io.backupkit.internal.zip.ZipArchiver;
 import io.backupkit.spi.ArchiveWriteRequest;
-import io.backupkit.spi.Archiver;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,9 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * plan.toBuilder().archiver(FailingZip.atWrite(3)).build().backup();   // the third unit written fails
  * }</pre>
  */
-public final class FailingZip implements Archiver {
+public final class FailingZip extends ZipDelegate {
 
-    private final ZipArchiver zip = new ZipArchiver();
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger unitAttempts = new AtomicInteger();
     private final int failAt;
@@ -63,21 +58,6 @@ public final class FailingZip implements Archiver {
     }
 
     @Override
-    public String id() {
-        return "zip";
-    }
-
-    @Override
-    public String extension() {
-        return "zip";
-    }
-
-    @Override
-    public Map<String, String> defaultOptions() {
-        return zip.defaultOptions();
-    }
-
-    @Override
     public void write(ArchiveWriteRequest request) throws IOException {
         int n = writes.incrementAndGet();
         if (unit != null) {
@@ -87,11 +67,6 @@ public final class FailingZip implements Archiver {
         } else if (failAt == 0 || failAt == n) {
             throw new IOException(message);
         }
-        zip.write(request);
-    }
-
-    @Override
-    public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-        zip.read(archive, options, visitor);
+        super.write(request);
     }
 }
