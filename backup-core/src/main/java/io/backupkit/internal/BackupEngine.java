@@ -15,13 +15,11 @@ import io.backupkit.spi.Archiver;
 import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
 
-import java.io.BufferedReader;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -30,6 +28,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -915,10 +914,11 @@ public final class BackupEngine {
      */
     private String recentCheck(Path archive, Manifest.UnitRecord r) throws IOException {
         Duration window = plan.recheckAfter();
-        if (window.isZero() || r.checked() == null || r.archiveMtime() == null
-                || Files.size(archive) != r.archiveSize()
-                || !IsoTimes.format(Files.getLastModifiedTime(archive, LinkOption.NOFOLLOW_LINKS))
-                        .equals(r.archiveMtime())) {
+        if (window.isZero() || r.checked() == null || r.archiveMtime() == null) {
+            return null;
+        }
+        BasicFileAttributes a = Files.readAttributes(archive, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.size() != r.archiveSize() || !IsoTimes.format(a.lastModifiedTime()).equals(r.archiveMtime())) {
             return null;
         }
         try {
@@ -1037,7 +1037,7 @@ public final class BackupEngine {
         String indexSha = recorder.writeIndex(indexTmp);
         Files.move(indexTmp, index, StandardCopyOption.ATOMIC_MOVE);
         Files.move(archiveTmp, archive, StandardCopyOption.ATOMIC_MOVE);
-        String archiveMtime = archiveSha == null ? null
+        String archiveMtime = ext.isEmpty() ? null
                 : IsoTimes.format(Files.getLastModifiedTime(archive, LinkOption.NOFOLLOW_LINKS));
         Manifest.UnitRecord record = new Manifest.UnitRecord(unit.name(),
                 unit.special() ? Manifest.UnitRecord.FOLDER : Manifest.UnitRecord.ARCHIVE, archiveRel, archiveSize,
@@ -1072,27 +1072,11 @@ public final class BackupEngine {
                     || !Hashing.sha256(archive).equals(r.archiveSha256()))) {
                 return null;
             }
-            return sameEntries(index, unit) ? r : null;
+            return IndexLines.sameInOrder(index, null, unit.entries(), this::matches) ? r : null; // hash checked above
         } catch (IOException | RuntimeException e) {
             log.info("Unit '{}' of the interrupted run is rewritten: {}", UnitNames.display(unit.name()), e.toString());
             return null;
         }
-    }
-
-    private boolean sameEntries(Path index, Unit unit) throws IOException {
-        Map<String, IndexEntry> listed = new HashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    IndexEntry ie = IndexLines.read(line);
-                    if (listed.put(ie.path(), ie) != null) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return sameEntries(listed, unit);
     }
 
     /**

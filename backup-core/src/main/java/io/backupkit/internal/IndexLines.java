@@ -9,9 +9,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.backupkit.spi.EntryType;
+import io.backupkit.spi.UnitEntry;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.function.BiPredicate;
 
 /**
  * Reads and writes the lines of a unit's index ({@link IndexEntry}) with Jackson's streaming parser and generator,
@@ -129,6 +139,42 @@ final class IndexLines {
             }
             return new IndexEntry(path, type, size, mtime, mode, sha256, target);
         }
+    }
+
+    /**
+     * Compares an index, line by line, with a unit's entries, without holding the index: an index lists its
+     * unit's entries in the walk's order (sorted by path), so an unchanged unit gives the same sequence. An index
+     * in any other order counts as changed, which costs a rewrite, never a wrong reuse.
+     *
+     * @param index the index file
+     * @param sha256 the index's SHA-256 as recorded, checked once the whole index matched; {@code null} when the
+     *        caller has checked it
+     * @param entries the unit's entries as walked, in walk order
+     * @param same whether a walked entry is recorded unchanged by an index line
+     * @return {@code true} when every line matches the entry at its place and the counts agree
+     * @throws IOException if the index cannot be read or does not parse, or (read to its end) its hash differs
+     */
+    static boolean sameInOrder(Path index, String sha256, List<UnitEntry> entries,
+                               BiPredicate<UnitEntry, IndexEntry> same) throws IOException {
+        MessageDigest md = Hashing.sha256();
+        int i = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new DigestInputStream(
+                Files.newInputStream(index), md), StandardCharsets.UTF_8), 64 * 1024)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (i >= entries.size() || !same.test(entries.get(i), read(line))) {
+                    return false; // changed: whether the index is also damaged no longer matters
+                }
+                i++;
+            }
+        }
+        if (sha256 != null && !Hashing.hex(md.digest()).equals(sha256)) {
+            throw new IOException("index " + index + " does not match its SHA-256 in the manifest");
+        }
+        return i == entries.size();
     }
 
     private static String text(JsonParser p, JsonToken value, String field) throws IOException {

@@ -5,12 +5,9 @@ import io.backupkit.spi.UnitEntry;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,29 +120,7 @@ final class PreviousSnapshot {
     boolean sameEntries(Manifest.UnitRecord unit, List<UnitEntry> entries,
                         BiPredicate<UnitEntry, IndexEntry> same)
             throws IOException {
-        Path index = resolve(unit.index());
-        if (index == null) {
-            throw new IOException("unit '" + unit.name() + "' of snapshot " + id + " has an unsafe index path");
-        }
-        MessageDigest md = Hashing.sha256();
-        int i = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new DigestInputStream(
-                Files.newInputStream(index), md), StandardCharsets.UTF_8), 64 * 1024)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (i >= entries.size() || !same.test(entries.get(i), IndexLines.read(line))) {
-                    return false; // changed: whether the index is also damaged no longer matters
-                }
-                i++;
-            }
-        }
-        if (!Hashing.hex(md.digest()).equals(unit.indexSha256())) {
-            throw new IOException("index " + index + " does not match its SHA-256 in the manifest");
-        }
-        return i == entries.size();
+        return IndexLines.sameInOrder(indexFile(unit), unit.indexSha256(), entries, same);
     }
 
     /**
@@ -156,10 +131,7 @@ final class PreviousSnapshot {
      * @throws IOException if the index cannot be read, does not parse, or its hash differs
      */
     Map<String, IndexEntry> index(Manifest.UnitRecord unit) throws IOException {
-        Path index = resolve(unit.index());
-        if (index == null) {
-            throw new IOException("unit '" + unit.name() + "' of snapshot " + id + " has an unsafe index path");
-        }
+        Path index = indexFile(unit);
         String sha = Hashing.sha256(index);
         if (!sha.equals(unit.indexSha256())) {
             throw new IOException("index " + index + " does not match its SHA-256 in the manifest");
@@ -175,5 +147,13 @@ final class PreviousSnapshot {
             }
         }
         return entries;
+    }
+
+    private Path indexFile(Manifest.UnitRecord unit) throws IOException {
+        Path index = resolve(unit.index());
+        if (index == null) {
+            throw new IOException("unit '" + unit.name() + "' of snapshot " + id + " has an unsafe index path");
+        }
+        return index;
     }
 }

@@ -239,15 +239,15 @@ public final class SnapshotReader {
         return true;
     }
 
+    /** Marks an index entry met in the archive (compared by identity). */
+    private static final IndexEntry SEEN = new IndexEntry("", null, 0, null, 0, null, null);
+
     /**
      * Parses and checks one unit's index.
      *
      * @param collectLinks {@code true} on the first pass, which gathers the snapshot's links and reports problems
      * @return the unit's entries by path, in index order; problematic lines left out
      */
-    /** Marks an index entry met in the archive (compared by identity). */
-    private static final IndexEntry SEEN = new IndexEntry("", null, 0, null, 0, null, null);
-
     private Map<String, IndexEntry> parseIndex(Manifest.UnitRecord u, Path index, List<VerifyProblem> problems,
                                                boolean collectLinks) {
         Map<String, IndexEntry> entries = new LinkedHashMap<>();
