@@ -1355,7 +1355,8 @@ public final class BackupEngine {
         /**
          * Makes a folder unit durable without walking it: fsyncs every file this run copied or kept (files
          * hard-linked from the previous snapshot are durable already; their new names are in the folders), then
-         * every folder that holds an entry, from the unit's own entry list.
+         * every folder that holds an entry, from the unit's own entry list, several at a time
+         * ({@link Fs#fsyncAll}).
          */
         void fsyncFolder(Path root) throws IOException {
             Set<Path> folders = new HashSet<>();
@@ -1364,11 +1365,12 @@ public final class BackupEngine {
             synchronized (this) {
                 states = state.clone();
             }
+            List<Path> files = new ArrayList<>();
             for (int i = 0; i < unit.entries().size(); i++) {
                 UnitEntry e = unit.entries().get(i);
                 Path p = root.resolve(e.path());
                 if (e.type() == EntryType.FILE && states[i] == 2) {
-                    Fs.fsync(p);
+                    files.add(p);
                 } else if (e.type() == EntryType.DIRECTORY) {
                     folders.add(p);
                 }
@@ -1377,11 +1379,8 @@ public final class BackupEngine {
                     // every folder on the way up holds a new name
                 }
             }
-            for (Path folder : folders) {
-                if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-                    Fs.fsyncDirectory(folder);
-                }
-            }
+            folders.removeIf(folder -> !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS));
+            Fs.fsyncAll(files, folders);
         }
 
         /** @return content bytes this run put into the unit's folder (files linked from a snapshot excluded) */

@@ -3,11 +3,16 @@ package io.backupkit.internal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FsTest {
 
@@ -43,5 +48,44 @@ class FsTest {
         Path real = Files.createDirectories(tmp.resolve("real"));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
         assertThat(Fs.canonical(link.resolve("not/yet"))).isEqualTo(real.toRealPath().resolve("not/yet"));
+    }
+
+    @Test
+    void shouldSyncManyFilesAndFoldersTogetherAndLeaveNoThreadBehind() throws Exception {
+        List<Path> files = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
+        for (int d = 0; d < 20; d++) {
+            Path dir = Files.createDirectories(tmp.resolve("d" + d));
+            folders.add(dir);
+            for (int f = 0; f < 10; f++) {
+                files.add(Files.writeString(dir.resolve("f" + f), "content " + d + "/" + f));
+            }
+        }
+
+        Fs.fsyncAll(files, folders);
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (fsyncThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(fsyncThreads()).isZero();
+    }
+
+    @Test
+    void shouldNameTheFirstPathThatCannotBeSynced() throws Exception {
+        Path a = Files.writeString(tmp.resolve("a"), "a");
+        Path gone = tmp.resolve("gone");
+        Path b = Files.writeString(tmp.resolve("b"), "b");
+        for (int threads : new int[] {1, 4}) {
+            assertThatThrownBy(() -> Fs.fsyncAll(List.of(a, gone, b), List.of(tmp), threads))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("Cannot sync '" + gone + "' to disk")
+                    .hasCauseInstanceOf(NoSuchFileException.class);
+        }
+    }
+
+    private static long fsyncThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("backupkit-fsync") && t.isAlive()).count();
     }
 }
