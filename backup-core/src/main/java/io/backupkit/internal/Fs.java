@@ -14,15 +14,14 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * File-system helpers: durable writes (fsync of files and folders) and safe recursive deletion.
@@ -41,13 +40,41 @@ public final class Fs {
     }
 
     /**
-     * Forces a file's content to disk.
+     * Forces a file's content to disk. The file is opened for reading where that is enough (not on Windows), so a
+     * read-only file can be synced; one its owner cannot even read is made readable for the call.
      *
      * @param file a regular file
      * @throws IOException if it cannot be opened or synced
      */
     public static void fsync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        if (WINDOWS) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            return;
+        }
+        try {
+            forceReadable(file);
+        } catch (AccessDeniedException denied) {
+            Set<PosixFilePermission> perms;
+            try {
+                perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | UnsupportedOperationException e) {
+                throw denied;
+            }
+            Set<PosixFilePermission> readable = new HashSet<>(perms);
+            readable.add(PosixFilePermission.OWNER_READ);
+            Files.setPosixFilePermissions(file, readable);
+            try {
+                forceReadable(file);
+            } finally {
+                Files.setPosixFilePermissions(file, perms);
+            }
+        }
+    }
+
+    private static void forceReadable(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             ch.force(true);
         }
     }
@@ -70,113 +97,158 @@ public final class Fs {
         }
     }
 
-    /** Threads {@link #fsyncAll} syncs with: enough to keep a disk's queue full, not a thread per core. */
+    /** Threads {@link #fsyncAll} and {@link #fsyncTree} sync with: enough to keep a disk's queue full. */
     static final int FSYNC_THREADS = 16;
 
     /**
-     * Forces many files, then many folders, to disk, several at a time. One fsync waits for its own writes to
-     * reach the disk; issued together they share the device's queue and flushes: 20,000 files and 24,700 folders
-     * took 9.2 s one after the other and 2.4 s sixteen at a time (ext4 on a virtual disk). Every folder is synced
-     * after every file, and the call returns only once all are done.
+     * Forces many files and folders to disk, several at a time. One fsync waits for its own writes to reach the
+     * disk; issued together they share the device's queue and flushes: 20,000 files and 24,700 folders took 9.2 s
+     * one after the other and 2.4 s sixteen at a time (ext4 on a virtual disk). Returns once all are done.
      *
      * @param files regular files
      * @param folders folders whose entries must be durable
-     * @throws IOException the failure of the first path (in the order given) that could not be synced, naming it
+     * @throws IOException naming the first path that could not be synced
      */
     public static void fsyncAll(List<Path> files, Collection<Path> folders) throws IOException {
         fsyncAll(files, folders, FSYNC_THREADS);
     }
 
-    static void fsyncAll(List<Path> files, Collection<Path> folders, int threads)
-            throws IOException {
-        if (files.size() + folders.size() <= 1 || threads <= 1) {
+    static void fsyncAll(List<Path> files, Collection<Path> folders, int threads) throws IOException {
+        try (ParallelSync sync = new ParallelSync(threads)) {
             for (Path f : files) {
-                fsyncNamed(f, false);
+                sync.add(f, false);
             }
             for (Path d : folders) {
-                fsyncNamed(d, true);
+                sync.add(d, true);
             }
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(
-                Math.min(threads, files.size() + folders.size()), r -> {
-                    Thread t = new Thread(r, "backupkit-fsync");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            await(submitAll(pool, files, false));
-            await(submitAll(pool, new ArrayList<>(folders), true));
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static List<Future<Void>> submitAll(
-            ExecutorService pool, List<Path> paths, boolean folders) {
-        List<Future<Void>> futures = new ArrayList<>(paths.size());
-        for (Path p : paths) {
-            futures.add(pool.submit(() -> {
-                fsyncNamed(p, folders);
-                return null;
-            }));
-        }
-        return futures;
-    }
-
-    private static void await(List<Future<Void>> futures) throws IOException {
-        for (Future<Void> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while syncing to disk");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException(e.getCause().toString(), e.getCause());
-            }
-        }
-    }
-
-    private static void fsyncNamed(Path p, boolean folder) throws IOException {
-        try {
-            if (folder) {
-                fsyncDirectory(p);
-            } else {
-                fsync(p);
-            }
-        } catch (IOException e) {
-            throw new IOException("Cannot sync '" + p + "' to disk: " + e, e);
+            sync.await();
         }
     }
 
     /**
-     * Forces every regular file under {@code root}, then every folder (deepest first), to disk.
+     * Forces every regular file and every folder under {@code root}, and {@code root} itself, to disk, several at a
+     * time as {@link #fsyncAll} does, without holding the list: links are not followed.
      *
      * @param root a folder
-     * @throws IOException if a file cannot be synced
+     * @throws IOException naming the first path that could not be synced, or if the walk fails
      */
     public static void fsyncTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile()) {
-                    fsync(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
+        fsyncTree(root, FSYNC_THREADS);
+    }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
+    static void fsyncTree(Path root, int threads) throws IOException {
+        try (ParallelSync sync = new ParallelSync(threads)) {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    if (attrs.isRegularFile()) {
+                        sync.add(file, false);
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
-                fsyncDirectory(dir);
-                return FileVisitResult.CONTINUE;
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    if (exc != null) {
+                        throw exc;
+                    }
+                    sync.add(dir, true);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+            sync.await();
+        }
+    }
+
+    /**
+     * Syncs paths on a few threads, at most {@link #IN_FLIGHT} queued at once. The failure of the earliest path
+     * added that could not be synced is thrown by {@link #await} (or by a later {@link #add}), naming its path; paths
+     * added after it may be skipped. With one thread, syncs on the caller's.
+     */
+    private static final class ParallelSync implements AutoCloseable {
+        private static final int IN_FLIGHT = 1024;
+        private final ExecutorService pool;
+        private final Semaphore room = new Semaphore(IN_FLIGHT);
+        private final AtomicReference<Failure> failure =
+                new AtomicReference<>();
+        private long added;
+
+        private record Failure(long order, IOException cause) {
+        }
+
+        ParallelSync(int threads) {
+            pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "backupkit-fsync");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void add(Path p, boolean folder) throws IOException {
+            throwFailure();
+            long order = added++;
+            if (pool == null) {
+                sync(p, folder);
+                return;
             }
-        });
+            acquire(1);
+            pool.execute(() -> {
+                try {
+                    Failure earlier = failure.get();
+                    if (earlier == null || order < earlier.order()) { // a path added before a failure is still tried
+                        sync(p, folder);
+                    }
+                } catch (IOException e) {
+                    failure.accumulateAndGet(new Failure(order, e),
+                            (a, b) -> a == null || b.order() < a.order() ? b : a);
+                } finally {
+                    room.release();
+                }
+            });
+        }
+
+        void await() throws IOException {
+            if (pool != null) {
+                acquire(IN_FLIGHT);
+                room.release(IN_FLIGHT);
+            }
+            throwFailure();
+        }
+
+        private void acquire(int permits) throws InterruptedIOException {
+            try {
+                room.acquire(permits);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while syncing to disk");
+            }
+        }
+
+        private void throwFailure() throws IOException {
+            Failure f = failure.get();
+            if (f != null) {
+                throw f.cause();
+            }
+        }
+
+        private static void sync(Path p, boolean folder) throws IOException {
+            try {
+                if (folder) {
+                    fsyncDirectory(p);
+                } else {
+                    fsync(p);
+                }
+            } catch (IOException e) {
+                throw new IOException("Cannot sync '" + p + "' to disk: " + e, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
     }
 
     /**

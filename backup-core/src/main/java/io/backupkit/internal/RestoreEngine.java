@@ -466,6 +466,8 @@ public final class RestoreEngine {
                         owner.applyTo(fresh);
                         log.info("Restored files given to {}", owner);
                     }
+                    // durable before the swap moves the target's content aside, to be deleted
+                    Fs.fsyncTree(fresh);
                 } catch (RuntimeException | IOException e) {
                     Fs.deleteTree(work);
                     // a file the writers could not write fails as it would have on the reading thread
@@ -701,6 +703,9 @@ public final class RestoreEngine {
                 owner.applyTo(fresh);
                 log.info("Restored files given to {}", owner);
             }
+            // every restored file and folder is on disk before the swap moves the target's content aside (deleted
+            // once the swap is over), and while the services still run
+            Fs.fsyncTree(fresh);
         } catch (RuntimeException | IOException e) {
             Fs.deleteTree(work);
             throw e;

@@ -84,6 +84,26 @@ class FsTest {
         }
     }
 
+    @Test
+    void shouldSyncATreeOfReadOnlyFilesAndFoldersWithoutFollowingLinks() throws Exception {
+        Path tree = Files.createDirectories(tmp.resolve("tree/ro"));
+        Path readOnly = Files.writeString(tree.resolve("read-only"), "r");
+        Path noAccess = Files.writeString(tree.resolve("no-access"), "n");
+        Files.createSymbolicLink(tree.resolve("dangling"), tmp.resolve("nowhere"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(noAccess, PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("r-xr-xr-x"));
+
+        for (int threads : new int[] {1, 4}) {
+            Fs.fsyncTree(tmp.resolve("tree"), threads); // the dangling link, if followed, would fail
+        }
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(readOnly))).isEqualTo("r--r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(noAccess))).isEqualTo("---------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tree))).isEqualTo("r-xr-xr-x");
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     private static long fsyncThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("backupkit-fsync") && t.isAlive()).count();
