@@ -198,7 +198,7 @@ public final class RestoreEngine {
                 recoverInterrupted(target);
             }
             SnapshotReader reader = new SnapshotReader(snapshot.location(), id, manifest, archiver);
-            List<VerifyProblem> problems = new ArrayList<>(reader.checkContainers());
+            List<VerifyProblem> problems = new ArrayList<>(reader.checkContainers(true));
             failIfProblems(id, problems, reader, start);
             checkLimits(id, manifest, reader);
             checkVersion(id, manifest, services, request.dryRun());

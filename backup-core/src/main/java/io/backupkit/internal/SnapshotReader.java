@@ -32,8 +32,8 @@ import java.util.function.LongConsumer;
  *
  * <pre>{@code
  * SnapshotReader reader = new SnapshotReader(dir, id, manifest, archiver);
- * List<VerifyProblem> problems = reader.checkContainers();
- * for (Manifest.UnitRecord u : manifest.units()) reader.readUnit(u, null, problems);
+ * List<VerifyProblem> problems = reader.checkContainers(true); // every unit is read next
+ * for (Manifest.UnitRecord u : manifest.units()) reader.readUnit(u, null, problems, n -> { });
  * }</pre>
  */
 public final class SnapshotReader {
@@ -46,6 +46,8 @@ public final class SnapshotReader {
     private final Manifest manifest;
     private final Archiver archiver;
     private final Set<String> readableIndexes = new HashSet<>();
+    /** Units whose archive's SHA-256 is checked as {@link #readUnit} reads it, not by {@link #checkContainers}. */
+    private final Set<String> hashOnRead = new HashSet<>();
     private final Map<String, String> links = new HashMap<>();
     private final Map<String, String> linkUnits = new HashMap<>();
     private final byte[] scratch = new byte[Hashing.BUFFER_SIZE];
@@ -53,6 +55,7 @@ public final class SnapshotReader {
     private final Set<String> parents = new HashSet<>();
     private final List<String[]> caseCollisions = new ArrayList<>();
     private final Map<String, Long> unitBytes = new HashMap<>();
+    private boolean deferHashes;
     private long indexEntries;
     private long indexBytes;
     private long files;
@@ -102,6 +105,21 @@ public final class SnapshotReader {
      * @return the problems found
      */
     public List<VerifyProblem> checkContainers() {
+        return checkContainers(false);
+    }
+
+    /**
+     * As {@link #checkContainers()}; with {@code everyUnitReadNext}, the SHA-256 of an archive its archiver reads from
+     * a stream ({@link Archiver#readsStreams()}) is left to {@link #readUnit}, which computes it on the same read: the
+     * archive is read once instead of twice. The caller must then read every unit (a problem found there counts as
+     * one found here).
+     *
+     * @param everyUnitReadNext whether the caller reads every unit with {@link #readUnit} next
+     * @return the problems found
+     */
+    public List<VerifyProblem> checkContainers(boolean everyUnitReadNext) {
+        hashOnRead.clear();
+        deferHashes = everyUnitReadNext && archiver.readsStreams();
         List<VerifyProblem> problems = new ArrayList<>();
         Set<String> unitNames = new HashSet<>();
         Path realDir;
@@ -212,6 +230,10 @@ public final class SnapshotReader {
             if (size != u.archiveSize()) {
                 add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_HASH,
                         u.archiveSize() + " bytes", size + " bytes", "archive size differs from the manifest"));
+            }
+            if (deferHashes && !Manifest.UnitRecord.FOLDER.equals(u.kind())) {
+                hashOnRead.add(u.name());
+                return;
             }
             String sha = Hashing.sha256(archive);
             if (!sha.equals(u.archiveSha256())) {
@@ -373,58 +395,68 @@ public final class SnapshotReader {
         Archiver reader = Manifest.UnitRecord.FOLDER.equals(u.kind()) ? new FolderArchiver() : archiver;
         Map<String, String> options = manifest.archiver().options() == null ? Map.of()
                 : manifest.archiver().options();
+        Archiver.EntryVisitor visitor = (ArchivedEntry entry, InputStream content) -> {
+            String name = entry.path() != null && entry.path().endsWith("/") && entry.path().length() > 1
+                    ? entry.path().substring(0, entry.path().length() - 1) : entry.path();
+            String unsafe = SafePaths.checkName(name);
+            if (unsafe != null) {
+                add(problems, new VerifyProblem(u.name(), String.valueOf(name), Kind.ENTRY, null, null,
+                        "unsafe name in archive: " + unsafe));
+                return;
+            }
+            if (entry.type() == EntryType.DIRECTORY && u.name().startsWith(name + "/")) {
+                return; // a folder copy holds the special folder's parents as plain containers
+            }
+            IndexEntry ie = index.get(name);
+            if (ie == SEEN || (ie == null && !extras.add(name))) {
+                add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, null, null,
+                        "archive holds this name twice"));
+                return;
+            }
+            if (ie == null) {
+                add(problems, new VerifyProblem(u.name(), name, Kind.FILE_EXTRA, null, null,
+                        "archive holds an entry the index does not list"));
+                return;
+            }
+            index.put(name, SEEN);
+            if (entry.type() != ie.type()) {
+                add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.type().toString(),
+                        String.valueOf(entry.type()), entry.type() == EntryType.OTHER
+                        ? "device, FIFO or socket entries are refused"
+                        : entry.type() == EntryType.HARDLINK ? "hard links are refused"
+                        : "entry type differs from the index"));
+                return;
+            }
+            switch (ie.type()) {
+                case DIRECTORY -> {
+                    if (sink != null) {
+                        sink.directory(ie);
+                    }
+                }
+                case SYMLINK -> {
+                    if (!ie.target().equals(entry.linkTarget())) {
+                        add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.target(),
+                                entry.linkTarget(), "link target differs from the index"));
+                    } else if (sink != null) {
+                        sink.symlink(ie);
+                    }
+                }
+                case FILE -> checkFile(u, ie, content, sink, problems, progress);
+                default -> add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, null, null,
+                        "unsupported entry type"));
+            }
+        };
+        HashingInput hashed = null;
         try {
-            reader.read(archive, options, (ArchivedEntry entry, InputStream content) -> {
-                String name = entry.path() != null && entry.path().endsWith("/") && entry.path().length() > 1
-                        ? entry.path().substring(0, entry.path().length() - 1) : entry.path();
-                String unsafe = SafePaths.checkName(name);
-                if (unsafe != null) {
-                    add(problems, new VerifyProblem(u.name(), String.valueOf(name), Kind.ENTRY, null, null,
-                            "unsafe name in archive: " + unsafe));
-                    return;
+            if (hashOnRead.contains(u.name())) {
+                try (InputStream file = Files.newInputStream(archive, LinkOption.NOFOLLOW_LINKS)) {
+                    hashed = new HashingInput(file);
+                    reader.read(archive, hashed, options, visitor);
+                    hashed.drain(scratch);
                 }
-                if (entry.type() == EntryType.DIRECTORY && u.name().startsWith(name + "/")) {
-                    return; // a folder copy holds the special folder's parents as plain containers
-                }
-                IndexEntry ie = index.get(name);
-                if (ie == SEEN || (ie == null && !extras.add(name))) {
-                    add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, null, null,
-                            "archive holds this name twice"));
-                    return;
-                }
-                if (ie == null) {
-                    add(problems, new VerifyProblem(u.name(), name, Kind.FILE_EXTRA, null, null,
-                            "archive holds an entry the index does not list"));
-                    return;
-                }
-                index.put(name, SEEN);
-                if (entry.type() != ie.type()) {
-                    add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.type().toString(),
-                            String.valueOf(entry.type()), entry.type() == EntryType.OTHER
-                            ? "device, FIFO or socket entries are refused"
-                            : entry.type() == EntryType.HARDLINK ? "hard links are refused"
-                            : "entry type differs from the index"));
-                    return;
-                }
-                switch (ie.type()) {
-                    case DIRECTORY -> {
-                        if (sink != null) {
-                            sink.directory(ie);
-                        }
-                    }
-                    case SYMLINK -> {
-                        if (!ie.target().equals(entry.linkTarget())) {
-                            add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.target(),
-                                    entry.linkTarget(), "link target differs from the index"));
-                        } else if (sink != null) {
-                            sink.symlink(ie);
-                        }
-                    }
-                    case FILE -> checkFile(u, ie, content, sink, problems, progress);
-                    default -> add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, null, null,
-                            "unsupported entry type"));
-                }
-            });
+            } else {
+                reader.read(archive, options, visitor);
+            }
         } catch (IOException | RuntimeException e) {
             if (e instanceof BackupException be) {
                 throw be; // the target failed (disk full, name not representable), not the snapshot
@@ -433,11 +465,36 @@ public final class SnapshotReader {
                     "archive cannot be read: " + (e instanceof IOException io ? SourceScanner.describe(io)
                     : e.toString())));
         }
+        if (hashed != null) {
+            checkArchiveHash(u, archive, hashed, problems);
+        }
         for (IndexEntry ie : index.values()) {
             if (ie != SEEN) {
                 add(problems, new VerifyProblem(u.name(), ie.path(), Kind.FILE_MISSING, null, null,
                         "listed in the index but not in the archive"));
             }
+        }
+    }
+
+    /**
+     * Compares the SHA-256 of an archive read through {@code hashed} with the manifest's; when the read stopped
+     * early (a damaged archive), the rest is hashed from the file.
+     */
+    private void checkArchiveHash(Manifest.UnitRecord u, Path archive, HashingInput hashed,
+                                  List<VerifyProblem> problems) {
+        String sha;
+        if (hashed.atEnd) {
+            sha = Hashing.hex(hashed.md.digest());
+        } else {
+            try {
+                sha = Hashing.sha256(archive);
+            } catch (IOException e) {
+                return; // reported as unreadable already
+            }
+        }
+        if (!sha.equals(u.archiveSha256())) {
+            add(problems, new VerifyProblem(u.name(), u.archive(), Kind.ARCHIVE_HASH, u.archiveSha256(), sha,
+                    "archive SHA-256 differs from the manifest"));
         }
     }
 
@@ -448,6 +505,9 @@ public final class SnapshotReader {
             try {
                 sink.file(ie, in);
             } catch (IOException e) {
+                if (e == in.readFailure) {
+                    throw e; // the archive could not be read (damaged): a problem of the snapshot, not of the target
+                }
                 throw new BackupException("Cannot write '" + ie.path() + "': " + SourceScanner.describe(e),
                         new SinkFailure(e));
             }
@@ -542,12 +602,73 @@ public final class SnapshotReader {
      * Hashes what is read and never yields more than the recorded size (plus one byte, to detect a longer entry),
      * so a decompression bomb cannot fill the disk.
      */
+    /** An archive's bytes as its archiver reads them, hashed on the way; skipped bytes are read and hashed too. */
+    private static final class HashingInput extends InputStream {
+        private final InputStream in;
+        private final MessageDigest md = Hashing.sha256();
+        private boolean atEnd;
+
+        HashingInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b < 0) {
+                atEnd = true;
+            } else {
+                md.update((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                md.update(b, off, n);
+            } else if (n < 0) {
+                atEnd = true;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.min(Math.max(n, 0), Hashing.BUFFER_SIZE)];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        /** Reads (and hashes) what the archiver left: padding, or bytes after the end of the format. */
+        void drain(byte[] buffer) throws IOException {
+            while (read(buffer, 0, buffer.length) >= 0) {
+                // hashed by read
+            }
+        }
+    }
+
     private static final class BoundedHashingStream extends InputStream {
         private final InputStream in;
         private final long limit;
         private final MessageDigest md = Hashing.sha256();
         private long count;
         private boolean tooLong;
+        /** What reading the archive threw, told apart from what the sink's writing throws. */
+        private IOException readFailure;
 
         BoundedHashingStream(InputStream in, long limit) {
             this.in = in;
@@ -563,13 +684,19 @@ public final class SnapshotReader {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (count >= limit) {
-                if (!tooLong && in.read() >= 0) {
-                    tooLong = true;
+            int n;
+            try {
+                if (count >= limit) {
+                    if (!tooLong && in.read() >= 0) {
+                        tooLong = true;
+                    }
+                    return -1;
                 }
-                return -1;
+                n = in.read(b, off, (int) Math.min(len, limit - count));
+            } catch (IOException e) {
+                readFailure = e;
+                throw e;
             }
-            int n = in.read(b, off, (int) Math.min(len, limit - count));
             if (n > 0) {
                 md.update(b, off, n);
                 count += n;

@@ -61,7 +61,7 @@ public final class Verifier {
         try {
             SnapshotReader reader = new SnapshotReader(snapshot.location(), id, manifest,
                     archiverFor(plan, manifest));
-            List<VerifyProblem> problems = new java.util.ArrayList<>(reader.checkContainers());
+            List<VerifyProblem> problems = new java.util.ArrayList<>(reader.checkContainers(true));
             long filesTotal = manifest.totals() == null ? 0 : manifest.totals().files();
             long bytesTotal = manifest.totals() == null ? 0 : manifest.totals().bytes();
             events.send(new ProgressEvent.RunStarted(Operation.VERIFY, id, manifest.units().size(), filesTotal,

@@ -77,6 +77,32 @@ public interface Archiver {
      */
     void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException;
 
+    /**
+     * @return whether {@link #read(Path, InputStream, Map, EntryVisitor)} reads this archiver's archives from their
+     *         bytes, front to back; by default {@code false}: archives are read from the file only
+     */
+    default boolean readsStreams() {
+        return false;
+    }
+
+    /**
+     * Reads an archive from its bytes in one pass, as {@link #read(Path, Map, EntryVisitor)} reads the file, for
+     * archivers whose {@link #readsStreams()} is {@code true}. The engine then checks the archive's SHA-256 on the
+     * same read instead of reading the archive twice (a restore from a NAS reads it over the network once). The
+     * archiver need not read past the end of its format, nor close {@code content}: the engine reads the rest.
+     *
+     * @param archive the archive's path, for messages only
+     * @param content the archive's bytes, from the first
+     * @param options the options the archive was written with, as recorded in the manifest
+     * @param visitor receives each entry
+     * @throws IOException if the archive cannot be read
+     * @throws UnsupportedOperationException if this archiver does not read streams (the default)
+     */
+    default void read(Path archive, InputStream content, Map<String, String> options, EntryVisitor visitor)
+            throws IOException {
+        throw new UnsupportedOperationException("archiver '" + id() + "' reads its archives from files only");
+    }
+
     /** Receives the entries of an archive being read. */
     @FunctionalInterface
     interface EntryVisitor {

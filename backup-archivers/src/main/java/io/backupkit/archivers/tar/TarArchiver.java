@@ -5,6 +5,7 @@ import io.backupkit.spi.Archiver;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -114,6 +115,18 @@ abstract sealed class TarArchiver implements Archiver permits TarGzArchiver, Tar
     @Override
     public final void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
         TarReader.read(archive, xzMemoryLimitMiB(options), visitor);
+    }
+
+    /** @return {@code true}: a tar archive, compressed or not, is read front to back */
+    @Override
+    public final boolean readsStreams() {
+        return true;
+    }
+
+    @Override
+    public final void read(Path archive, InputStream content, Map<String, String> options, EntryVisitor visitor)
+            throws IOException {
+        TarReader.read(archive, content, xzMemoryLimitMiB(options), visitor);
     }
 
     @Override

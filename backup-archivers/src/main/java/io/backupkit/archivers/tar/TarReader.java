@@ -63,7 +63,29 @@ final class TarReader {
      * @throws IOException if the archive is damaged or truncated, or the visitor throws
      */
     static void read(Path archive, int xzMemoryLimitMiB, EntryVisitor visitor) throws IOException {
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), INPUT_BUFFER);
+        try (InputStream file = Files.newInputStream(archive)) {
+            read(archive, file, xzMemoryLimitMiB, visitor);
+        }
+    }
+
+    /**
+     * Reads an archive from its bytes; {@code bytes} is read up to the end of the compressed stream (or of the tar
+     * stream) and is not closed.
+     *
+     * @param archive the archive, for messages
+     * @param bytes its bytes, from the first
+     * @param xzMemoryLimitMiB the most memory the xz decoder may use
+     * @param visitor receives each entry
+     * @throws IOException if the archive is damaged or truncated, or the visitor throws
+     */
+    static void read(Path archive, InputStream bytes, int xzMemoryLimitMiB, EntryVisitor visitor)
+            throws IOException {
+        try (InputStream file = new BufferedInputStream(new java.io.FilterInputStream(bytes) {
+                @Override
+                public void close() {
+                    // the caller's stream: it reads what is left, and closes it
+                }
+            }, INPUT_BUFFER);
              InputStream data = decompress(archive, file, xzMemoryLimitMiB);
              InputStream buffered = new BufferedInputStream(data, HEADER_BUFFER)) {
             TarParser tar = new TarParser(buffered);
