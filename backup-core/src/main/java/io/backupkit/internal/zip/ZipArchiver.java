@@ -14,6 +14,7 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -34,7 +35,10 @@ import java.util.zip.ZipEntry;
  * BackupKit's index). Files whose format is
  * already compressed (images, video, audio, archives, Plex {@code .bif}) are STORED rather than deflated again.
  *
- * <p>Options: {@code level}, the deflate level 0-9 (default {@value #DEFAULT_LEVEL}).
+ * <p>Options: {@code level}, the deflate level 0-9 (default {@value #DEFAULT_LEVEL}); {@code workers}, threads per
+ * unit that read, checksum and deflate its files of up to 1 MiB ahead of the writer, 0-{@value #MAX_WORKERS} or
+ * {@code auto} (default: one per core): a unit of many small files is compressed on every core (see
+ * {@link ZipAhead}). The archive's bytes are the same with any number of workers.
  *
  * <pre>{@code
  * BackupPlan.builder().archiver("zip").archiverOption("level", "1")...
@@ -44,6 +48,11 @@ public final class ZipArchiver implements Archiver {
 
     /** Default deflate level: zlib's default, the usual balance of speed and size. */
     public static final int DEFAULT_LEVEL = 6;
+
+    /** Default of the {@code workers} option: {@link #autoWorkers()}. */
+    public static final String DEFAULT_WORKERS = "auto";
+    /** Most threads packing small files ahead of the writer, per unit. */
+    public static final int MAX_WORKERS = 16;
 
     private static final int BUFFER = 128 * 1024;
     /** Bytes of archive gathered before they are written: many whole entries of a metadata folder. */
@@ -64,9 +73,18 @@ public final class ZipArchiver implements Archiver {
         return "zip";
     }
 
+    /**
+     * @return {@code level=6}, {@code workers=auto}
+     */
     @Override
     public Map<String, String> defaultOptions() {
-        return Map.of("level", Integer.toString(DEFAULT_LEVEL));
+        return Map.of("level", Integer.toString(DEFAULT_LEVEL), "workers", DEFAULT_WORKERS);
+    }
+
+    /** @return {@code level} only: the archive's bytes are the same with any number of workers */
+    @Override
+    public java.util.Set<String> contentOptions() {
+        return java.util.Set.of("level");
     }
 
     @Override
@@ -74,13 +92,16 @@ public final class ZipArchiver implements Archiver {
         int level = level(request.options());
         byte[] buffer = new byte[BUFFER];
         // buffered: the zip writer writes each entry in many small pieces and seeks back to fill in its sizes
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(new BufferedWriteChannel(FileChannel.open(
+        try (ZipAhead ahead = new ZipAhead(request, level, workers(request.options()));
+             ZipArchiveOutputStream zip = new ZipArchiveOutputStream(new BufferedWriteChannel(FileChannel.open(
                 request.archive(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), WRITE_BUFFER))) {
             zip.setEncoding(StandardCharsets.UTF_8.name());
             zip.setUseLanguageEncodingFlag(true);
             zip.setUseZip64(Zip64Mode.AsNeeded);
             zip.setLevel(level);
-            for (UnitEntry e : request.entries()) {
+            List<UnitEntry> entries = request.entries();
+            for (int i = 0; i < entries.size(); i++) {
+                UnitEntry e = entries.get(i);
                 switch (e.type()) {
                     case DIRECTORY -> {
                         ZipArchiveEntry ze = entry(e.path() + "/", UnixStat.DIR_FLAG | e.mode(), e.mtime());
@@ -100,8 +121,18 @@ public final class ZipArchiver implements Archiver {
                     }
                     case FILE -> {
                         ZipArchiveEntry ze = entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
-                        ze.setMethod(level == 0 || CompressedFormats.isCompressed(e.path()) ? ZipEntry.STORED
-                                : ZipEntry.DEFLATED);
+                        ze.setMethod(deflates(level, e) ? ZipEntry.DEFLATED : ZipEntry.STORED);
+                        ZipAhead.Packed packed = ahead.take(i);
+                        if (packed == ZipAhead.VANISHED) {
+                            continue; // recorded by the engine; the entry is left out
+                        }
+                        if (packed != null && packed != ZipAhead.TOO_BIG) {
+                            ze.setSize(packed.size());
+                            ze.setCompressedSize(packed.length());
+                            ze.setCrc(packed.crc());
+                            zip.addRawArchiveEntry(ze, new ByteArrayInputStream(packed.data(), 0, packed.length()));
+                            continue;
+                        }
                         InputStream in;
                         try {
                             in = request.open(e);
@@ -180,6 +211,36 @@ public final class ZipArchiver implements Archiver {
         return ze;
     }
 
+    /**
+     * @param level the deflate level
+     * @param e a file
+     * @return whether it is deflated: not at level 0, nor when its format is compressed already
+     */
+    static boolean deflates(int level, UnitEntry e) {
+        return level > 0 && !CompressedFormats.isCompressed(e.path());
+    }
+
+    /** @return what {@code workers=auto} means on this machine: one per core, at most {@value #MAX_WORKERS} */
+    public static int autoWorkers() {
+        return Math.min(Runtime.getRuntime().availableProcessors(), MAX_WORKERS);
+    }
+
+    private static int workers(Map<String, String> options) throws IOException {
+        String value = options.getOrDefault("workers", DEFAULT_WORKERS).strip();
+        if (value.equals("auto")) {
+            return autoWorkers();
+        }
+        try {
+            int workers = Integer.parseInt(value);
+            if (workers >= 0 && workers <= MAX_WORKERS) {
+                return workers;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException("zip option 'workers' must be 0-" + MAX_WORKERS + " or auto, was '" + value + "'");
+    }
+
     private static int level(Map<String, String> options) throws IOException {
         String value = options.getOrDefault("level", Integer.toString(DEFAULT_LEVEL));
         try {
@@ -195,12 +256,18 @@ public final class ZipArchiver implements Archiver {
 
     @Override
     public List<String> checkOptions(Map<String, String> options) {
+        List<String> problems = new java.util.ArrayList<>();
         try {
             level(options);
-            return List.of();
         } catch (IOException e) {
-            return List.of(e.getMessage());
+            problems.add(e.getMessage());
         }
+        try {
+            workers(options);
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
     }
 
     @Override

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -20,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ZipArchiverTest {
 
@@ -87,5 +92,97 @@ class ZipArchiverTest {
         new ZipArchiver().read(zip, Map.of(), (e, in) -> seen.add(e.path() + " " + e.type() + " "
                 + Integer.toOctalString(e.mode()) + " " + e.linkTarget()));
         assertThat(seen).containsExactly("dir DIRECTORY 750 null", "dir/link SYMLINK 777 ../target");
+    }
+
+    /** Content of {@code size} bytes, text-like (deflates) and different per path. */
+    private static byte[] content(String path, int size) {
+        byte[] b = new byte[size];
+        java.util.Random r = new java.util.Random(path.hashCode());
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) ('a' + r.nextInt(r.nextBoolean() ? 4 : 26));
+        }
+        return b;
+    }
+
+    /** Small and big, deflated and stored files, folders and a link; one file grows past what is read ahead. */
+    private static List<UnitEntry> mixed() {
+        List<UnitEntry> entries = new ArrayList<>();
+        entries.add(new UnitEntry("Metadata", EntryType.DIRECTORY, 0, TIME, 0755, null));
+        for (int i = 0; i < 600; i++) {
+            String dir = "Metadata/m" + (i % 40);
+            if (i < 40) {
+                entries.add(new UnitEntry(dir, EntryType.DIRECTORY, 0, TIME, 0755, null));
+            }
+            entries.add(new UnitEntry(dir + "/Info" + i + ".xml", EntryType.FILE, 100 + i * 37L, TIME, 0644, null));
+            entries.add(new UnitEntry(dir + "/poster" + i + ".jpg", EntryType.FILE, 3000, TIME, 0644, null));
+        }
+        entries.add(new UnitEntry("Metadata/big.db", EntryType.FILE, 3 * 1024 * 1024, TIME, 0600, null));
+        entries.add(new UnitEntry("Metadata/grew.log", EntryType.FILE, 10, TIME, 0644, null));
+        entries.add(new UnitEntry("Metadata/link", EntryType.SYMLINK, 0, TIME, 0777, "m1"));
+        return entries;
+    }
+
+    /** Serves each listed size, except grew.log (200 KiB since the walk) and gone.xml (vanished). */
+    private static InputStream open(UnitEntry e) throws IOException {
+        if (e.path().endsWith("gone.xml")) {
+            throw new NoSuchFileException(e.path());
+        }
+        int size = e.path().endsWith("grew.log") ? 200 * 1024 : (int) e.size();
+        return new ByteArrayInputStream(content(e.path(), size));
+    }
+
+    @Test
+    void shouldWriteTheSameBytesWithAnyNumberOfWorkers() throws Exception {
+        List<UnitEntry> entries = new ArrayList<>(mixed());
+        entries.add(5, new UnitEntry("Metadata/m0/gone.xml", EntryType.FILE, 50, TIME, 0644, null));
+        byte[] first = null;
+        for (String workers : new String[] {"0", "1", "4"}) {
+            Path zip = tmp.resolve("w" + workers + ".zip");
+            new ZipArchiver().write(new ArchiveWriteRequest("", tmp, zip, entries,
+                    Map.of("level", "1", "workers", workers), (e, exact) -> open(e)));
+            byte[] bytes = Files.readAllBytes(zip);
+            if (first == null) {
+                first = bytes;
+            } else {
+                assertThat(bytes).as("workers=" + workers).isEqualTo(first);
+            }
+        }
+        try (ZipFile z = ZipFile.builder().setPath(tmp.resolve("w4.zip")).get()) {
+            assertThat(z.getEntry("Metadata/m0/gone.xml")).isNull();
+            for (UnitEntry e : mixed()) {
+                ZipArchiveEntry ze = z.getEntry(e.type() == EntryType.DIRECTORY ? e.path() + "/" : e.path());
+                assertThat(ze).as(e.path()).isNotNull();
+                if (e.type() == EntryType.FILE) {
+                    assertThat(ze.getMethod()).as(e.path())
+                            .isEqualTo(e.path().endsWith(".jpg") ? ZipEntry.STORED : ZipEntry.DEFLATED);
+                    try (InputStream in = z.getInputStream(ze); InputStream want = open(e)) {
+                        assertThat(in.readAllBytes()).as(e.path()).isEqualTo(want.readAllBytes());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldFailWithTheReadErrorOfAFileReadAhead() {
+        List<UnitEntry> entries = mixed();
+        assertThatThrownBy(() -> new ZipArchiver().write(new ArchiveWriteRequest("", tmp, tmp.resolve("f.zip"),
+                entries, Map.of("workers", "2"), (e, exact) -> {
+                    if (e.path().endsWith("Info123.xml")) {
+                        throw new IOException("Cannot read " + e.path() + ": Input/output error");
+                    }
+                    return open(e);
+                }))).isInstanceOf(IOException.class)
+                .hasMessage("Cannot read Metadata/m3/Info123.xml: Input/output error");
+        assertThat(Thread.getAllStackTraces().keySet()).noneSatisfy(t ->
+                assertThat(t.getName().startsWith("backupkit-zip-") && t.isAlive()).isTrue());
+    }
+
+    @Test
+    void shouldNameABadWorkersOption() {
+        assertThat(new ZipArchiver().checkOptions(Map.of("level", "6", "workers", "many")))
+                .containsExactly("zip option 'workers' must be 0-16 or auto, was 'many'");
+        assertThat(new ZipArchiver().checkOptions(Map.of("level", "6", "workers", "auto"))).isEmpty();
+        assertThat(new ZipArchiver().contentOptions()).containsExactly("level");
     }
 }

@@ -1,0 +1,222 @@
+package io.backupkit.internal.zip;
+
+import io.backupkit.spi.ArchiveWriteRequest;
+import io.backupkit.spi.EntryType;
+import io.backupkit.spi.UnitEntry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Reads, checksums and deflates a unit's small files on worker threads, ahead of the one thread that writes the zip
+ * in entry order: a metadata folder of many small files is compressed on every core instead of one. A file is packed
+ * the same way whatever the number of workers (0 packs on the writer's thread), so the archive's bytes do not depend
+ * on it. What is read ahead is bounded: at most {@link #AHEAD_FILES} files and about {@link #AHEAD_BYTES} bytes as
+ * listed, each file read to at most its listed size plus {@link #SLACK}; a file that grew beyond that is handed back
+ * to the writer, which streams it.
+ *
+ * <pre>{@code
+ * try (ZipAhead ahead = new ZipAhead(request, level, workers)) {
+ *     for (int i = 0; i < entries.size(); i++) {
+ *         ZipAhead.Packed p = ahead.take(i); // null: not packed ahead, write it as a stream
+ *     }
+ * }
+ * }</pre>
+ */
+final class ZipAhead implements AutoCloseable {
+
+    /** Files up to this listed size are packed ahead; bigger ones are streamed by the writer. */
+    static final long SMALL_FILE = 1024 * 1024;
+    /** Listed bytes of the files packed ahead of the writer, at most (one file may pass it alone). */
+    static final long AHEAD_BYTES = 8 * 1024 * 1024;
+    /** Files packed ahead of the writer, at most. */
+    static final int AHEAD_FILES = 256;
+    /** How much a file may have grown since the walk and still be packed ahead. */
+    static final int SLACK = 64 * 1024;
+
+    /** A file read, checksummed and (unless stored) deflated. */
+    record Packed(byte[] data, int length, long size, long crc, boolean deflated) {
+    }
+
+    /** The file vanished since the walk: the entry is left out (the engine has recorded it). */
+    static final Packed VANISHED = new Packed(new byte[0], 0, -1, 0, false);
+    /** The file grew beyond what is read ahead: the writer streams it. */
+    static final Packed TOO_BIG = new Packed(new byte[0], 0, -2, 0, false);
+
+    private final ArchiveWriteRequest request;
+    private final List<UnitEntry> entries;
+    private final int level;
+    private final ExecutorService pool;
+    private final ThreadLocal<Deflater> deflaters;
+    private final List<Deflater> made = new ArrayList<>();
+    private final Map<Integer, Future<Packed>> ahead = new HashMap<>();
+    private int next;
+    private long aheadBytes;
+
+    /**
+     * @param request the unit being written
+     * @param level the deflate level, 0-9 (0 stores every file)
+     * @param workers threads that pack ahead; 0 packs each file on the writer's thread when it is taken
+     */
+    ZipAhead(ArchiveWriteRequest request, int level, int workers) {
+        this.request = request;
+        this.entries = request.entries();
+        this.level = level;
+        this.deflaters = ThreadLocal.withInitial(this::newDeflater);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = workers <= 0 ? null : Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "backupkit-zip-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * @param e an entry
+     * @return whether a file is packed ahead
+     */
+    static boolean packed(UnitEntry e) {
+        return e.type() == EntryType.FILE && e.size() <= SMALL_FILE;
+    }
+
+    /**
+     * Hands over entry {@code index}'s packed file, having queued the files after it that the bounds allow.
+     * Entries must be taken in order.
+     *
+     * @param index the entry the writer is at
+     * @return the packed file, {@link #VANISHED}, {@link #TOO_BIG}, or {@code null} when the entry is not a file
+     *         packed ahead
+     * @throws IOException if the file could not be read
+     */
+    Packed take(int index) throws IOException {
+        while (next < entries.size() && (next <= index
+                || ahead.size() < AHEAD_FILES && aheadBytes + listed(entries.get(next)) <= AHEAD_BYTES)) {
+            UnitEntry e = entries.get(next);
+            if (packed(e)) {
+                ahead.put(next, submit(e));
+                aheadBytes += listed(e);
+            }
+            next++;
+        }
+        Future<Packed> f = ahead.remove(index);
+        if (f == null) {
+            return null;
+        }
+        aheadBytes -= listed(entries.get(index));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for '" + entries.get(index).path() + "'");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause.toString(), cause);
+        }
+    }
+
+    private static long listed(UnitEntry e) {
+        return e.size() + 512;
+    }
+
+    private Future<Packed> submit(UnitEntry e) {
+        if (pool == null) {
+            // packed when taken, on the writer's thread
+            return new FutureTask<>(() -> pack(e)) {
+                @Override
+                public Packed get() throws InterruptedException, ExecutionException {
+                    run();
+                    return super.get();
+                }
+            };
+        }
+        return pool.submit(() -> pack(e));
+    }
+
+    private Packed pack(UnitEntry e) throws IOException {
+        InputStream in;
+        try {
+            in = request.open(e);
+        } catch (NoSuchFileException vanished) {
+            return VANISHED;
+        }
+        byte[] raw;
+        try (in) {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 64, e.size() + SLACK);
+            raw = in.readNBytes(cap + 1);
+            if (raw.length > cap) {
+                return TOO_BIG; // closed before its end: the writer opens it again and streams it
+            }
+        }
+        CRC32 crc = new CRC32();
+        crc.update(raw, 0, raw.length);
+        if (!ZipArchiver.deflates(level, e)) {
+            return new Packed(raw, raw.length, raw.length, crc.getValue(), false);
+        }
+        Deflater d = deflaters.get();
+        d.reset();
+        d.setInput(raw, 0, raw.length);
+        d.finish();
+        byte[] out = new byte[Math.max(64, raw.length / 2 + 64)];
+        int length = 0;
+        while (!d.finished()) {
+            if (length == out.length) {
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            length += d.deflate(out, length, out.length - length);
+        }
+        return new Packed(out, length, raw.length, crc.getValue(), true);
+    }
+
+    private Deflater newDeflater() {
+        Deflater d = new Deflater(level, true);
+        synchronized (made) {
+            made.add(d);
+        }
+        return d;
+    }
+
+    /** Stops the workers (files still queued are not packed) and frees the deflaters. */
+    @Override
+    public void close() {
+        for (Future<Packed> f : ahead.values()) {
+            f.cancel(false);
+        }
+        ahead.clear();
+        if (pool != null) {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (made) {
+            for (Deflater d : made) {
+                d.end();
+            }
+            made.clear();
+        }
+    }
+}
