@@ -40,21 +40,25 @@ public final class Fs {
     }
 
     /**
-     * Forces a file's content to disk. The file is opened for reading where that is enough (not on Windows), so a
-     * read-only file can be synced; one its owner cannot even read is made readable for the call.
+     * Forces a file's content to disk. The file is opened for writing (some network file systems refuse to sync a
+     * file opened for reading only); a file its owner may not write, such as a restored read-only file, is opened for
+     * reading instead (not on Windows, which syncs written files only), and one its owner may not even read is made
+     * readable for the call.
      *
      * @param file a regular file
      * @throws IOException if it cannot be opened or synced
      */
     public static void fsync(Path file) throws IOException {
-        if (WINDOWS) {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+        try {
+            force(file, StandardOpenOption.WRITE);
             return;
+        } catch (AccessDeniedException notWritable) {
+            if (WINDOWS) {
+                throw notWritable;
+            }
         }
         try {
-            forceReadable(file);
+            force(file, StandardOpenOption.READ);
         } catch (AccessDeniedException denied) {
             Set<PosixFilePermission> perms;
             try {
@@ -66,15 +70,22 @@ public final class Fs {
             readable.add(PosixFilePermission.OWNER_READ);
             Files.setPosixFilePermissions(file, readable);
             try {
-                forceReadable(file);
-            } finally {
-                Files.setPosixFilePermissions(file, perms);
+                force(file, StandardOpenOption.READ);
+            } catch (IOException e) {
+                try {
+                    Files.setPosixFilePermissions(file, perms);
+                } catch (IOException restore) {
+                    e.addSuppressed(restore);
+                }
+                throw e;
             }
+            // the mode put back is not synced itself: a crash may leave the file readable by its owner
+            Files.setPosixFilePermissions(file, perms);
         }
     }
 
-    private static void forceReadable(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    private static void force(Path file, StandardOpenOption mode) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, mode, LinkOption.NOFOLLOW_LINKS)) {
             ch.force(true);
         }
     }
@@ -138,26 +149,58 @@ public final class Fs {
 
     static void fsyncTree(Path root, int threads) throws IOException {
         try (ParallelSync sync = new ParallelSync(threads)) {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    if (attrs.isRegularFile()) {
-                        sync.add(file, false);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    if (exc != null) {
-                        throw exc;
-                    }
-                    sync.add(dir, true);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            walkForSync(root, sync);
             sync.await();
         }
+    }
+
+    /**
+     * Queues every file and folder under {@code root}. A folder its owner may not list or search (a restored
+     * {@code 0000} or {@code 0311} folder, for a restore that does not run as root) is opened up to its owner for its
+     * own walk and sync, then given its mode back (that last change is not synced itself).
+     */
+    private static void walkForSync(Path root, ParallelSync sync) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    sync.add(file, false);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                if (!(exc instanceof AccessDeniedException) || WINDOWS
+                        || !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                    throw exc;
+                }
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+                Set<PosixFilePermission> open = new HashSet<>(perms);
+                open.add(PosixFilePermission.OWNER_READ);
+                open.add(PosixFilePermission.OWNER_EXECUTE);
+                if (open.equals(perms)) {
+                    throw exc;
+                }
+                Files.setPosixFilePermissions(file, open);
+                try {
+                    walkForSync(file, sync);
+                    sync.await(); // everything inside is synced before the folder is closed again
+                } finally {
+                    Files.setPosixFilePermissions(file, perms);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                sync.add(dir, true);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /**
@@ -199,12 +242,17 @@ public final class Fs {
                         sync(p, folder);
                     }
                 } catch (IOException e) {
-                    failure.accumulateAndGet(new Failure(order, e),
-                            (a, b) -> a == null || b.order() < a.order() ? b : a);
+                    fail(order, e);
+                } catch (RuntimeException e) {
+                    fail(order, new IOException(e.toString(), e)); // not from sync, which names the path
                 } finally {
                     room.release();
                 }
             });
+        }
+
+        private void fail(long order, IOException e) {
+            failure.accumulateAndGet(new Failure(order, e), (a, b) -> a == null || b.order() < a.order() ? b : a);
         }
 
         void await() throws IOException {
@@ -238,15 +286,17 @@ public final class Fs {
                 } else {
                     fsync(p);
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 throw new IOException("Cannot sync '" + p + "' to disk: " + e, e);
             }
         }
 
+        /** Stops the threads and waits until each has ended, so nothing is synced (or chmodded) afterwards. */
         @Override
         public void close() {
             if (pool != null) {
                 pool.shutdownNow();
+                awaitEnd(pool);
             }
         }
     }
@@ -377,5 +427,27 @@ public final class Fs {
         return new io.backupkit.BackupException("Cannot handle '" + name + "' in " + dir + ": its name cannot be "
                 + "represented in this JVM's file-name encoding (" + System.getProperty("sun.jnu.encoding")
                 + ", from the locale); start Java with a UTF-8 locale, for example LANG=C.UTF-8", cause);
+    }
+
+    /**
+     * Waits, uninterruptibly, until a pool that was shut down has ended every task; an interrupt meanwhile is kept
+     * for the caller.
+     *
+     * @param pool a pool after {@code shutdown} or {@code shutdownNow}
+     */
+    public static void awaitEnd(ExecutorService pool) {
+        boolean interrupted = Thread.interrupted();
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -890,6 +890,7 @@ public final class RestoreEngine {
         Files.createDirectories(old);
         Journal journal = Journal.create(work.resolve(JOURNAL));
         long kept = 0;
+        Set<Path> keptInto = new java.util.LinkedHashSet<>();
         try {
             for (String rel : excludedPaths(target, work, excludes)) {
                 Path to = fresh.resolve(rel);
@@ -906,7 +907,14 @@ public final class RestoreEngine {
                 FileTime parentTime = Files.getLastModifiedTime(to.getParent(), LinkOption.NOFOLLOW_LINKS);
                 journal.move(target.resolve(rel), to);
                 Files.setLastModifiedTime(to.getParent(), parentTime);
+                for (Path d = to.getParent(); d != null && d.startsWith(fresh); d = d.getParent()) {
+                    keptInto.add(d);
+                }
                 kept++;
+            }
+            // the restored tree was synced before the swap: the folders that took in kept paths are synced again
+            for (Path d : keptInto) {
+                Fs.fsyncDirectory(d);
             }
             Path dest = Fs.canonical(plan.destination());
             for (Path child : children(target)) {

@@ -104,6 +104,21 @@ class FsTest {
         Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    @Test
+    void shouldNameAPathWhoseFileSystemFailsInsteadOfLosingTheFailure() throws Exception {
+        java.nio.file.FileSystem zip = java.nio.file.FileSystems.newFileSystem(tmp.resolve("fs.zip"),
+                java.util.Map.of("create", "true"));
+        Path inside = Files.writeString(zip.getPath("/a.txt"), "a");
+        zip.close(); // opening the path now throws a runtime exception, not an IOException
+        Path fine = Files.writeString(tmp.resolve("fine"), "f");
+        for (int threads : new int[] {1, 4}) {
+            assertThatThrownBy(() -> Fs.fsyncAll(List.of(fine, inside), List.of(), threads))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("Cannot sync '" + inside + "' to disk")
+                    .hasCauseInstanceOf(RuntimeException.class);
+        }
+    }
+
     private static long fsyncThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("backupkit-fsync") && t.isAlive()).count();

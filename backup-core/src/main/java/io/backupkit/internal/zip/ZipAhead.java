@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -48,7 +47,7 @@ final class ZipAhead implements AutoCloseable {
     /** Files packed ahead of the writer, at most. */
     static final int AHEAD_FILES = 256;
     /** How much a file may have grown since the walk and still be packed ahead. */
-    static final int SLACK = 64 * 1024;
+    static final int SLACK = 16 * 1024;
 
     /** A file read, checksummed and (unless stored) deflated. */
     record Packed(byte[] data, int length, long size, long crc, boolean deflated) {
@@ -178,13 +177,17 @@ final class ZipAhead implements AutoCloseable {
         d.reset();
         d.setInput(raw, 0, raw.length);
         d.finish();
-        byte[] out = new byte[Math.max(64, raw.length / 2 + 64)];
+        // room for incompressible content (stored blocks: 5 bytes per 16 KiB block), so the array never grows
+        byte[] out = new byte[raw.length + raw.length / 16_384 * 5 + 64];
         int length = 0;
         while (!d.finished()) {
             if (length == out.length) {
                 out = Arrays.copyOf(out, out.length * 2);
             }
             length += d.deflate(out, length, out.length - length);
+        }
+        if (length < out.length / 2) {
+            out = Arrays.copyOf(out, length); // what waits for the writer is the compressed size
         }
         return new Packed(out, length, raw.length, crc.getValue(), true);
     }
@@ -206,11 +209,7 @@ final class ZipAhead implements AutoCloseable {
         ahead.clear();
         if (pool != null) {
             pool.shutdownNow();
-            try {
-                pool.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            io.backupkit.internal.Fs.awaitEnd(pool); // no worker uses a deflater once they are ended
         }
         synchronized (made) {
             for (Deflater d : made) {
