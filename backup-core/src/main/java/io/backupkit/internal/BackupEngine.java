@@ -800,20 +800,8 @@ public final class BackupEngine {
      * writes into the unfinished snapshot while the next run takes it over.
      */
     private void awaitWorkers(ExecutorService pool) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-                    break;
-                }
-                log.warn("Unit writers have not stopped a minute after the backup was interrupted; still waiting");
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Pools.awaitEnd(pool, () -> log.warn(
+                "Unit writers have not stopped a minute after the backup was interrupted; still waiting"));
     }
 
     /** Keeps a unit from the interrupted run, reuses it from the previous snapshot, or writes it. */

@@ -241,10 +241,8 @@ public final class Fs {
                     if (earlier == null || order < earlier.order()) { // a path added before a failure is still tried
                         sync(p, folder);
                     }
-                } catch (IOException e) {
+                } catch (IOException e) { // sync turns every failure into one that names the path
                     fail(order, e);
-                } catch (RuntimeException e) {
-                    fail(order, new IOException(e.toString(), e)); // not from sync, which names the path
                 } finally {
                     room.release();
                 }
@@ -296,7 +294,7 @@ public final class Fs {
         public void close() {
             if (pool != null) {
                 pool.shutdownNow();
-                awaitEnd(pool);
+                Pools.awaitEnd(pool, () -> { });
             }
         }
     }
@@ -427,27 +425,5 @@ public final class Fs {
         return new io.backupkit.BackupException("Cannot handle '" + name + "' in " + dir + ": its name cannot be "
                 + "represented in this JVM's file-name encoding (" + System.getProperty("sun.jnu.encoding")
                 + ", from the locale); start Java with a UTF-8 locale, for example LANG=C.UTF-8", cause);
-    }
-
-    /**
-     * Waits, uninterruptibly, until a pool that was shut down has ended every task; an interrupt meanwhile is kept
-     * for the caller.
-     *
-     * @param pool a pool after {@code shutdown} or {@code shutdownNow}
-     */
-    public static void awaitEnd(ExecutorService pool) {
-        boolean interrupted = Thread.interrupted();
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

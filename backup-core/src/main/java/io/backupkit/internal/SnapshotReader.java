@@ -447,12 +447,14 @@ public final class SnapshotReader {
             }
         };
         HashingInput hashed = null;
+        boolean hashedWhole = false;
         try {
             if (hashOnRead.contains(u.name())) {
                 try (InputStream file = Files.newInputStream(archive, LinkOption.NOFOLLOW_LINKS)) {
                     hashed = new HashingInput(file);
                     reader.read(archive, hashed, options, visitor);
                     hashed.drain(scratch);
+                    hashedWhole = true;
                 }
             } else {
                 reader.read(archive, options, visitor);
@@ -466,7 +468,7 @@ public final class SnapshotReader {
                     : e.toString())));
         }
         if (hashed != null) {
-            checkArchiveHash(u, archive, hashed, problems);
+            checkArchiveHash(u, archive, hashedWhole ? hashed : null, problems);
         }
         for (IndexEntry ie : index.values()) {
             if (ie != SEEN) {
@@ -477,13 +479,13 @@ public final class SnapshotReader {
     }
 
     /**
-     * Compares the SHA-256 of an archive read through {@code hashed} with the manifest's; when the read stopped
-     * early (a damaged archive), the rest is hashed from the file.
+     * Compares the SHA-256 of an archive read whole through {@code hashed} with the manifest's; when the read stopped
+     * early ({@code hashed} is {@code null}: a damaged archive), the archive is hashed from the file.
      */
     private void checkArchiveHash(Manifest.UnitRecord u, Path archive, HashingInput hashed,
                                   List<VerifyProblem> problems) {
         String sha;
-        if (hashed.atEnd) {
+        if (hashed != null) {
             sha = Hashing.hex(hashed.md.digest());
         } else {
             try {
@@ -599,14 +601,12 @@ public final class SnapshotReader {
     }
 
     /**
-     * Hashes what is read and never yields more than the recorded size (plus one byte, to detect a longer entry),
-     * so a decompression bomb cannot fill the disk.
+     * An archive's bytes as its archiver reads them, hashed on the way (skipped bytes too: {@link InputStream#skip}
+     * reads what it skips).
      */
-    /** An archive's bytes as its archiver reads them, hashed on the way; skipped bytes are read and hashed too. */
     private static final class HashingInput extends InputStream {
         private final InputStream in;
         private final MessageDigest md = Hashing.sha256();
-        private boolean atEnd;
 
         HashingInput(InputStream in) {
             this.in = in;
@@ -615,9 +615,7 @@ public final class SnapshotReader {
         @Override
         public int read() throws IOException {
             int b = in.read();
-            if (b < 0) {
-                atEnd = true;
-            } else {
+            if (b >= 0) {
                 md.update((byte) b);
             }
             return b;
@@ -628,24 +626,8 @@ public final class SnapshotReader {
             int n = in.read(b, off, len);
             if (n > 0) {
                 md.update(b, off, n);
-            } else if (n < 0) {
-                atEnd = true;
             }
             return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[(int) Math.min(Math.max(n, 0), Hashing.BUFFER_SIZE)];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
         }
 
         @Override
@@ -661,6 +643,10 @@ public final class SnapshotReader {
         }
     }
 
+    /**
+     * Hashes what is read and never yields more than the recorded size (plus one byte, to detect a longer entry),
+     * so a decompression bomb cannot fill the disk.
+     */
     private static final class BoundedHashingStream extends InputStream {
         private final InputStream in;
         private final long limit;

@@ -1,5 +1,6 @@
 package io.backupkit.internal.zip;
 
+import io.backupkit.internal.Pools;
 import io.backupkit.spi.ArchiveWriteRequest;
 import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
@@ -50,13 +51,13 @@ final class ZipAhead implements AutoCloseable {
     static final int SLACK = 16 * 1024;
 
     /** A file read, checksummed and (unless stored) deflated. */
-    record Packed(byte[] data, int length, long size, long crc, boolean deflated) {
+    record Packed(byte[] data, int length, long size, long crc) {
     }
 
     /** The file vanished since the walk: the entry is left out (the engine has recorded it). */
-    static final Packed VANISHED = new Packed(new byte[0], 0, -1, 0, false);
+    static final Packed VANISHED = new Packed(new byte[0], 0, -1, 0);
     /** The file grew beyond what is read ahead: the writer streams it. */
-    static final Packed TOO_BIG = new Packed(new byte[0], 0, -2, 0, false);
+    static final Packed TOO_BIG = new Packed(new byte[0], 0, -2, 0);
 
     private final ArchiveWriteRequest request;
     private final List<UnitEntry> entries;
@@ -171,7 +172,7 @@ final class ZipAhead implements AutoCloseable {
         CRC32 crc = new CRC32();
         crc.update(raw, 0, raw.length);
         if (!ZipArchiver.deflates(level, e)) {
-            return new Packed(raw, raw.length, raw.length, crc.getValue(), false);
+            return new Packed(raw, raw.length, raw.length, crc.getValue());
         }
         Deflater d = deflaters.get();
         d.reset();
@@ -189,7 +190,7 @@ final class ZipAhead implements AutoCloseable {
         if (length < out.length / 2) {
             out = Arrays.copyOf(out, length); // what waits for the writer is the compressed size
         }
-        return new Packed(out, length, raw.length, crc.getValue(), true);
+        return new Packed(out, length, raw.length, crc.getValue());
     }
 
     private Deflater newDeflater() {
@@ -209,7 +210,7 @@ final class ZipAhead implements AutoCloseable {
         ahead.clear();
         if (pool != null) {
             pool.shutdownNow();
-            io.backupkit.internal.Fs.awaitEnd(pool); // no worker uses a deflater once they are ended
+            Pools.awaitEnd(pool, () -> { }); // no worker uses a deflater once they are ended
         }
         synchronized (made) {
             for (Deflater d : made) {
