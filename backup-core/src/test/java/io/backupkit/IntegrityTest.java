@@ -196,6 +196,51 @@ class IntegrityTest {
     }
 
     @Test
+    void shouldRestoreAnArchiveWhoseEntriesComeInAnotherOrderThanItsIndex() throws Exception {
+        String id = "20260101T000000Z";
+        // index: a, b, c; archive: b, c, a (the index is read as the archive asks; a is held until it comes)
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one").onlyInIndex(), Entry.file("b.txt", "two"),
+                Entry.file("c.txt", "three"), Entry.file("a.txt", "one").onlyInZip()));
+
+        assertThat(plan.verify(id).problems()).isEmpty();
+        plan.restore(RestoreRequest.of(id).target(target));
+
+        assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("one");
+        assertThat(Files.readString(target.resolve("b.txt"))).isEqualTo("two");
+        assertThat(Files.readString(target.resolve("c.txt"))).isEqualTo("three");
+        assertThat(TestTrees.describe(target)).containsOnlyKeys("a.txt", "b.txt", "c.txt");
+    }
+
+    @Test
+    void shouldReportAPathTheIndexListsTwiceOnceAndNothingElse() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one"), Entry.file("b.txt", "two"),
+                Entry.file("a.txt", "one").onlyInIndex()));
+
+        VerifyResult v = plan.verify(id);
+
+        assertThat(v.problems()).as(v.toString()).singleElement().satisfies(p -> assertThat(p.toString())
+                .contains("a.txt").contains("listed twice in the snapshot"));
+        assertRefusedAndTargetUntouched(id, "listed twice");
+    }
+
+    @Test
+    void shouldRefuseAnIndexedFileTheArchiveHoldsTwiceAndNameWhatIsMissing() throws Exception {
+        String id = "20260101T000000Z";
+        SnapshotForger.forge(dest, id, List.of(Entry.file("a.txt", "one"), Entry.file("a.txt", "one").onlyInZip(),
+                Entry.file("z.txt", "last").onlyInIndex()));
+
+        VerifyResult v = plan.verify(id);
+
+        assertThat(v.problems()).as(v.toString()).hasSize(2);
+        assertThat(v.problems()).anySatisfy(p -> assertThat(p.toString()).contains("a.txt")
+                .contains("archive holds this name twice"));
+        assertThat(v.problems()).anySatisfy(p -> assertThat(p.toString()).contains("z.txt")
+                .contains("listed in the index but not in the archive"));
+        assertRefusedAndTargetUntouched(id, "twice");
+    }
+
+    @Test
     void shouldRefuseEntriesStoredBeneathALink() throws Exception {
         String id = plan.backup().snapshotId();
         // the index says Metadata/Movies is a link, while the unit's other entries sit beneath it

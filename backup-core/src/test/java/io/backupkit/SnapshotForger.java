@@ -34,6 +34,10 @@ final class SnapshotForger {
             return new Entry(name, type, content, unixMode, false, true);
         }
 
+        Entry onlyInIndex() {
+            return new Entry(name, type, content, unixMode, true, false);
+        }
+
         Entry withMode(int mode) {
             return new Entry(name, type, content, mode, inIndex, inZip);
         }

@@ -110,35 +110,54 @@ final class IndexLines {
      */
     static IndexEntry read(String line) throws IOException {
         try (JsonParser p = FACTORY.createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new JsonParseException(p, "an index entry must be a JSON object");
-            }
-            String path = null;
-            EntryType type = null;
-            long size = 0;
-            String mtime = null;
-            int mode = 0;
-            String sha256 = null;
-            String target = null;
-            String field;
-            while ((field = p.nextFieldName()) != null) {
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "path" -> path = text(p, value, field);
-                    case "type" -> type = type(p, text(p, value, field));
-                    case "size" -> size = value == JsonToken.VALUE_NULL ? 0 : number(p, value, field).getLongValue();
-                    case "mtime" -> mtime = text(p, value, field);
-                    case "mode" -> mode = value == JsonToken.VALUE_NULL ? 0 : number(p, value, field).getIntValue();
-                    case "sha256" -> sha256 = text(p, value, field);
-                    case "target" -> target = text(p, value, field);
-                    default -> p.skipChildren(); // a field of a newer version
-                }
-            }
-            if (p.nextToken() != null) {
-                throw new JsonParseException(p, "unexpected content after the index entry");
-            }
-            return new IndexEntry(path, type, size, mtime, mode, sha256, target);
+            return read(p);
         }
+    }
+
+    /**
+     * Parses one index line from its UTF-8 bytes.
+     *
+     * @param bytes holds the line
+     * @param offset where it starts
+     * @param length its length, without the line break
+     * @return the entry, as {@link #read(String)}
+     * @throws IOException as {@link #read(String)}, and if the bytes are not valid UTF-8
+     */
+    static IndexEntry read(byte[] bytes, int offset, int length) throws IOException {
+        try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
+            return read(p);
+        }
+    }
+
+    private static IndexEntry read(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new JsonParseException(p, "an index entry must be a JSON object");
+        }
+        String path = null;
+        EntryType type = null;
+        long size = 0;
+        String mtime = null;
+        int mode = 0;
+        String sha256 = null;
+        String target = null;
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "path" -> path = text(p, value, field);
+                case "type" -> type = type(p, text(p, value, field));
+                case "size" -> size = value == JsonToken.VALUE_NULL ? 0 : number(p, value, field).getLongValue();
+                case "mtime" -> mtime = text(p, value, field);
+                case "mode" -> mode = value == JsonToken.VALUE_NULL ? 0 : number(p, value, field).getIntValue();
+                case "sha256" -> sha256 = text(p, value, field);
+                case "target" -> target = text(p, value, field);
+                default -> p.skipChildren(); // a field of a newer version
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new JsonParseException(p, "unexpected content after the index entry");
+        }
+        return new IndexEntry(path, type, size, mtime, mode, sha256, target);
     }
 
     /**

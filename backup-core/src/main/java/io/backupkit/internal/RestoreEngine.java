@@ -1175,18 +1175,30 @@ public final class RestoreEngine {
         /** Counted per handed-off file beyond its content, so that many empty files are bounded too. */
         static final int PER_FILE = 512;
         static final String THREAD_NAME = "backupkit-restore-writer-";
+        /** Folders made lately that {@link #folders} remembers. */
+        static final int FOLDERS_KEPT = 512;
 
         private final Path root;
         private final boolean posix;
-        private final List<IndexEntry> directories = new ArrayList<>();
+        /** Folders whose time and mode are set once everything inside them is written. */
+        private final List<Folder> directories = new ArrayList<>();
         private final List<IndexEntry> links = new ArrayList<>();
         private final byte[] buffer = new byte[Hashing.BUFFER_SIZE];
         /**
-         * Folders this sink made (or found made) below its root, as path strings (a path object costs twice the
-         * memory, and a Plex metadata folder has one folder per file or two): no link exists there until
-         * {@link #finish()}.
+         * Folders this sink made (or found made) below its root lately, as path strings: no link exists there until
+         * {@link #finish()}. Entries come folder by folder, so the last few hundred spare nearly every
+         * {@code mkdir}; all of them would cost a string each, and a Plex metadata folder has a folder for every
+         * file or two.
          */
-        private final Set<String> folders = new java.util.HashSet<>();
+        private final Set<String> folders = java.util.Collections.newSetFromMap(
+                new java.util.LinkedHashMap<String, Boolean>(FOLDERS_KEPT * 2, 0.75f, true) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                        return size() > FOLDERS_KEPT;
+                    }
+                });
         private final int smallFile;
         private final int bound;
         private final int threads;
@@ -1238,7 +1250,11 @@ public final class RestoreEngine {
                 throw new FileAlreadyExistsException(p.toString(), null, "a file of the snapshot is already there");
             }
             folder(p);
-            directories.add(entry);
+            directories.add(new Folder(entry.path(), IsoTimes.parse(entry.mtime()), entry.mode()));
+        }
+
+        /** A restored folder's time and mode, without the rest of its index entry. */
+        private record Folder(String path, java.time.Instant mtime, int mode) {
         }
 
         /** Makes a folder and its parents once: a restore of many files in few folders asks again and again. */
@@ -1431,10 +1447,10 @@ public final class RestoreEngine {
                     // link times are best effort: not every platform can set them
                 }
             }
-            directories.sort(Comparator.comparing(IndexEntry::path).reversed());
-            for (IndexEntry dir : directories) {
+            directories.sort(Comparator.comparing(Folder::path).reversed());
+            for (Folder dir : directories) {
                 Path p = Fs.resolve(root, dir.path());
-                Files.setLastModifiedTime(p, FileTime.from(IsoTimes.parse(dir.mtime())));
+                Files.setLastModifiedTime(p, FileTime.from(dir.mtime()));
                 setMode(p, dir.mode());
             }
         }

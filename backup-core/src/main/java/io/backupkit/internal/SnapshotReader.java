@@ -7,10 +7,9 @@ import io.backupkit.spi.ArchivedEntry;
 import io.backupkit.spi.Archiver;
 import io.backupkit.spi.EntryType;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -51,8 +50,18 @@ public final class SnapshotReader {
     private final Map<String, String> links = new HashMap<>();
     private final Map<String, String> linkUnits = new HashMap<>();
     private final byte[] scratch = new byte[Hashing.BUFFER_SIZE];
-    private final Map<String, String> folded = new HashMap<>();
-    private final Set<String> parents = new HashSet<>();
+    /**
+     * While {@link #checkContainers} runs: every path in lower case, with the position of its index line (see
+     * {@link #ref}); a match read back from its line is a case collision.
+     */
+    private FingerprintTable folded = new FingerprintTable();
+    /** While {@link #checkContainers} runs: every folder above an entry, with the position of that entry's line. */
+    private FingerprintTable parents = new FingerprintTable();
+    /** While {@link #checkContainers} runs: the indexes opened to read a line back, by unit number. */
+    private final Map<Integer, FileChannel> readBack = new HashMap<>();
+    private final List<Path> indexPaths = new ArrayList<>();
+    /** Units whose index lists a path twice: reading them keeps every path, so that the first line wins. */
+    private final Set<String> listedTwice = new HashSet<>();
     private final List<String[]> caseCollisions = new ArrayList<>();
     private final Map<String, Long> unitBytes = new HashMap<>();
     private boolean deferHashes;
@@ -119,6 +128,8 @@ public final class SnapshotReader {
      */
     public List<VerifyProblem> checkContainers(boolean everyUnitReadNext) {
         hashOnRead.clear();
+        indexPaths.clear();
+        listedTwice.clear();
         deferHashes = everyUnitReadNext && archiver.readsStreams();
         List<VerifyProblem> problems = new ArrayList<>();
         Set<String> unitNames = new HashSet<>();
@@ -128,6 +139,20 @@ public final class SnapshotReader {
         } catch (IOException e) {
             throw new BackupException("Cannot read snapshot " + id + " at " + dir + ": " + e.getMessage(), e);
         }
+        try {
+            checkUnits(realDir, unitNames, problems);
+            checkExtras(realDir, problems);
+            checkLinks(problems);
+        } finally {
+            // a path and a folder for every entry of the snapshot: needed while the indexes are checked only
+            closeReadBack();
+            folded = new FingerprintTable();
+            parents = new FingerprintTable();
+        }
+        return problems;
+    }
+
+    private void checkUnits(Path realDir, Set<String> unitNames, List<VerifyProblem> problems) {
         for (Manifest.UnitRecord u : manifest.units()) {
             if (u.name() == null || !unitNames.add(u.name())) {
                 add(problems, new VerifyProblem(u.name(), SnapshotStore.MANIFEST, Kind.MANIFEST, null, null,
@@ -143,13 +168,22 @@ public final class SnapshotReader {
             }
             checkArchive(u, archive, problems);
             if (checkIndexHash(u, index, problems)) {
-                parseIndex(u, index, problems, true);
+                indexPaths.add(index);
+                scanIndex(u, indexPaths.size() - 1, index, problems);
                 readableIndexes.add(u.name());
             }
         }
-        checkExtras(realDir, problems);
+    }
+
+    /** Each link must stay inside the snapshot, and nothing may be stored beneath it. */
+    private void checkLinks(List<VerifyProblem> problems) {
         for (Map.Entry<String, String> link : links.entrySet()) {
-            String problem = parents.contains(link.getKey())
+            String under = link.getKey() + "/";
+            boolean beneath = parents.anyMatch(FingerprintTable.fingerprint(link.getKey()), ref -> {
+                IndexEntry e = entryAt(ref);
+                return e != null && e.path().startsWith(under);
+            });
+            String problem = beneath
                     ? "entries are stored beneath this link; they would be written through it"
                     : SafePaths.checkLink(link.getKey(), link.getValue(), links);
             if (problem != null) {
@@ -157,8 +191,37 @@ public final class SnapshotReader {
                         problem.startsWith("entries") ? problem : "unsafe link: " + problem));
             }
         }
-        parents.clear(); // a folder for every entry of the snapshot, needed for the link check above only
-        return problems;
+    }
+
+    /** Where an index line is: the unit's number among the indexes read, and the line's offset in its index. */
+    private static long ref(int unit, long offset) {
+        return (long) unit << 40 | offset;
+    }
+
+    /** @return the entry of the index line at {@code ref}, or {@code null} if it cannot be read back */
+    private IndexEntry entryAt(long ref) {
+        int unit = (int) (ref >>> 40);
+        try {
+            FileChannel ch = readBack.get(unit);
+            if (ch == null) {
+                ch = IndexLineReader.open(indexPaths.get(unit));
+                readBack.put(unit, ch);
+            }
+            return IndexLineReader.entryAt(ch, ref & ((1L << 40) - 1));
+        } catch (IOException e) {
+            return null; // it was read once: only a changed or vanished file gets here, and then nothing matches
+        }
+    }
+
+    private void closeReadBack() {
+        for (FileChannel ch : readBack.values()) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // read only
+            }
+        }
+        readBack.clear();
     }
 
     /** Each extra file a hook stored must be inside {@code extras/}, a regular file, and match size and SHA-256. */
@@ -261,91 +324,206 @@ public final class SnapshotReader {
         return true;
     }
 
-    /** Marks an index entry met in the archive (compared by identity). */
-    private static final IndexEntry SEEN = new IndexEntry("", null, 0, null, 0, null, null);
-
     /**
-     * Parses and checks one unit's index.
+     * Reads and checks one unit's index line by line, holding 16 bytes or so a path (fingerprints and line
+     * positions, see {@link FingerprintTable}) instead of its entries: the unit's paths, to find one listed twice;
+     * every path of the snapshot in lower case, for case collisions; every folder above an entry, for the link
+     * check. A fingerprint that matches is confirmed by reading the earlier line back, so nothing is reported that
+     * is not so.
      *
-     * @param collectLinks {@code true} on the first pass, which gathers the snapshot's links and reports problems
-     * @return the unit's entries by path, in index order; problematic lines left out
+     * @param ordinal the unit's number among the indexes read, for {@link #ref}
      */
-    private Map<String, IndexEntry> parseIndex(Manifest.UnitRecord u, Path index, List<VerifyProblem> problems,
-                                               boolean collectLinks) {
-        Map<String, IndexEntry> entries = new LinkedHashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+    private void scanIndex(Manifest.UnitRecord u, int ordinal, Path index, List<VerifyProblem> problems) {
+        FingerprintTable paths = new FingerprintTable();
+        try (IndexLineReader r = new IndexLineReader(index)) {
+            while (r.next()) {
+                if (r.blank()) {
                     continue;
                 }
                 IndexEntry e;
                 try {
-                    e = IndexLines.read(line);
+                    e = r.entry();
                 } catch (IOException ex) {
                     add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, null, null,
-                            "line " + lineNo + " is not a valid entry: " + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException jp ? jp.getOriginalMessage() : ex.getMessage())));
+                            "line " + r.lineNo() + " is not a valid entry: " + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException jp ? jp.getOriginalMessage() : ex.getMessage())));
                     continue;
                 }
-                String unsafe = SafePaths.checkName(e.path());
-                if (unsafe != null || e.type() == null || e.type() == EntryType.OTHER
-                        || e.type() == EntryType.HARDLINK) {
-                    add(problems, new VerifyProblem(u.name(), String.valueOf(e.path()), Kind.ENTRY, null, null,
-                            unsafe != null ? "unsafe name: " + unsafe : "unsupported entry type " + e.type()));
-                    continue;
-                }
-                if (!belongsTo(u.name(), e.path())) {
-                    add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
-                            "entry is outside its unit's folder"));
-                    continue;
-                }
-                if (e.type() == EntryType.FILE && (e.sha256() == null || e.size() < 0)) {
-                    add(problems, new VerifyProblem(u.name(), e.path(), Kind.INDEX, null, null,
-                            "file entry without size or SHA-256"));
-                    continue;
-                }
-                if (collectLinks && !isInstant(e.mtime())) { // the second pass reads the same, hash-checked file
+                VerifyProblem rejected = reject(u, e);
+                if (rejected == null && !isInstant(e.mtime())) {
                     // a restore sets every entry's time from the index: a missing one must not fail it half-way
-                    add(problems, new VerifyProblem(u.name(), e.path(), Kind.INDEX, null, e.mtime(),
-                            "entry without a valid modification time"));
+                    rejected = new VerifyProblem(u.name(), e.path(), Kind.INDEX, null, e.mtime(),
+                            "entry without a valid modification time");
+                }
+                if (rejected != null) {
+                    add(problems, rejected);
                     continue;
                 }
-                if (entries.putIfAbsent(e.path(), e) != null || (collectLinks && links.containsKey(e.path())
-                        && e.type() != EntryType.SYMLINK)) {
-                    add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
+                String path = e.path();
+                long fp = FingerprintTable.fingerprint(path);
+                long ref = ref(ordinal, r.offset());
+                if (paths.anyMatch(fp, earlier -> sameEntryPath(earlier, path))
+                        || (links.containsKey(path) && e.type() != EntryType.SYMLINK)) {
+                    listedTwice.add(u.name());
+                    add(problems, new VerifyProblem(u.name(), path, Kind.ENTRY, null, null,
                             "listed twice in the snapshot"));
                     continue;
                 }
-                if (collectLinks) {
-                    int slash = e.path().length();
-                    while ((slash = e.path().lastIndexOf('/', slash - 1)) > 0
-                            && parents.add(e.path().substring(0, slash))) {
-                        // every folder above the entry, once
-                    }
-                    long size = e.type() == EntryType.FILE ? e.size() : 0;
-                    indexEntries++;
-                    indexBytes = saturatedAdd(indexBytes, size);
-                    unitBytes.merge(u.name(), size, SnapshotReader::saturatedAdd);
-                    String other = folded.putIfAbsent(e.path().toLowerCase(java.util.Locale.ROOT), e.path());
-                    if (other != null && caseCollisions.size() < MAX_PROBLEMS) {
-                        caseCollisions.add(new String[] {e.path(), other});
-                    }
-                }
-                if (collectLinks && e.type() == EntryType.SYMLINK) {
-                    if (links.putIfAbsent(e.path(), String.valueOf(e.target())) != null) {
-                        add(problems, new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null,
+                paths.add(fp, ref);
+                addParents(path, ref);
+                long size = e.type() == EntryType.FILE ? e.size() : 0;
+                indexEntries++;
+                indexBytes = saturatedAdd(indexBytes, size);
+                unitBytes.merge(u.name(), size, SnapshotReader::saturatedAdd);
+                checkCase(path, ref);
+                if (e.type() == EntryType.SYMLINK) {
+                    if (links.putIfAbsent(path, String.valueOf(e.target())) != null) {
+                        add(problems, new VerifyProblem(u.name(), path, Kind.ENTRY, null, null,
                                 "listed twice in the snapshot"));
                     }
-                    linkUnits.put(e.path(), u.name());
+                    linkUnits.put(path, u.name());
                 }
             }
         } catch (IOException e) {
             add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, null, null,
                     "index cannot be read: " + SourceScanner.describe(e)));
         }
-        return entries;
+    }
+
+    private boolean sameEntryPath(long ref, String path) {
+        IndexEntry e = entryAt(ref);
+        return e != null && path.equals(e.path());
+    }
+
+    /** Records every folder above {@code path}: each one's fingerprint is a state of the path's own. */
+    private void addParents(String path, long ref) {
+        long h = FingerprintTable.start();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '/' && i > 0) {
+                long fp = FingerprintTable.finish(h);
+                if (!parents.contains(fp)) {
+                    parents.add(fp, ref);
+                }
+            }
+            h = FingerprintTable.step(h, c);
+        }
+    }
+
+    /** Records a path that differs only in letter case from an earlier one, with that one. */
+    private void checkCase(String path, long ref) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        long fp = FingerprintTable.fingerprint(lower);
+        String[] other = new String[1];
+        if (folded.anyMatch(fp, earlier -> {
+            IndexEntry e = entryAt(earlier);
+            other[0] = e == null ? null : e.path();
+            return other[0] != null && other[0].toLowerCase(java.util.Locale.ROOT).equals(lower);
+        })) {
+            if (caseCollisions.size() < MAX_PROBLEMS) {
+                caseCollisions.add(new String[] {path, other[0]});
+            }
+        } else {
+            folded.add(fp, ref);
+        }
+    }
+
+    /** @return what is wrong with an index entry whatever else the snapshot holds, or {@code null} */
+    private VerifyProblem reject(Manifest.UnitRecord u, IndexEntry e) {
+        String unsafe = SafePaths.checkName(e.path());
+        if (unsafe != null || e.type() == null || e.type() == EntryType.OTHER || e.type() == EntryType.HARDLINK) {
+            return new VerifyProblem(u.name(), String.valueOf(e.path()), Kind.ENTRY, null, null,
+                    unsafe != null ? "unsafe name: " + unsafe : "unsupported entry type " + e.type());
+        }
+        if (!belongsTo(u.name(), e.path())) {
+            return new VerifyProblem(u.name(), e.path(), Kind.ENTRY, null, null, "entry is outside its unit's folder");
+        }
+        if (e.type() == EntryType.FILE && (e.sha256() == null || e.size() < 0)) {
+            return new VerifyProblem(u.name(), e.path(), Kind.INDEX, null, null, "file entry without size or SHA-256");
+        }
+        return null;
+    }
+
+    /**
+     * A unit's index entries handed out in the order an archive asks for them, read from the index as they are
+     * asked for: an archive written by BackupKit holds its entries in the index's order, so the next line is the one
+     * wanted and nothing is held. Lines passed over on the way to a wanted one are kept until they are asked for (a
+     * folder copy is read in another order; a damaged archive lacks entries). Only the index entries
+     * {@link #checkContainers} accepted are handed out (its time check aside: that pass reported it).
+     */
+    private final class IndexCursor implements java.io.Closeable {
+        private final Manifest.UnitRecord u;
+        private final IndexLineReader lines;
+        private final Map<String, IndexEntry> ahead = new LinkedHashMap<>();
+        private final FingerprintTable taken = new FingerprintTable();
+        /** Every path read, when the index lists one twice: the first line wins, as in the check. */
+        private final Set<String> read;
+        private boolean done;
+
+        IndexCursor(Manifest.UnitRecord u, Path index) throws IOException {
+            this.u = u;
+            this.lines = new IndexLineReader(index);
+            this.read = listedTwice.contains(u.name()) ? new HashSet<>() : null;
+        }
+
+        /**
+         * @param path a name the archive holds
+         * @return its index entry, or {@code null} when the index does not list it or it was handed out already
+         */
+        IndexEntry take(String path) {
+            IndexEntry e = ahead.remove(path);
+            if (e == null) {
+                while ((e = next()) != null && !e.path().equals(path)) {
+                    ahead.put(e.path(), e);
+                }
+            }
+            if (e != null) {
+                taken.add(FingerprintTable.fingerprint(path), 0);
+            }
+            return e;
+        }
+
+        /** @return whether {@code path} was handed out already (or, very rarely, a path of the same fingerprint) */
+        boolean taken(String path) {
+            return taken.contains(FingerprintTable.fingerprint(path));
+        }
+
+        /** @param left receives each entry not handed out, in index order */
+        void forEachLeft(java.util.function.Consumer<IndexEntry> left) {
+            ahead.values().forEach(left);
+            ahead.clear();
+            IndexEntry e;
+            while ((e = next()) != null) {
+                left.accept(e);
+            }
+        }
+
+        private IndexEntry next() {
+            try {
+                while (!done && lines.next()) {
+                    if (lines.blank()) {
+                        continue;
+                    }
+                    IndexEntry e;
+                    try {
+                        e = lines.entry();
+                    } catch (IOException ex) {
+                        continue; // reported by checkContainers
+                    }
+                    if (reject(u, e) == null && (read == null || read.add(e.path()))) {
+                        return e;
+                    }
+                }
+            } catch (IOException e) {
+                // read whole by checkContainers: what could not be read now is reported as not in the index
+            }
+            done = true;
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            lines.close();
+        }
     }
 
     private static boolean isInstant(String time) {
@@ -384,13 +562,21 @@ public final class SnapshotReader {
         if (!readableIndexes.contains(u.name())) {
             return; // reported by checkContainers
         }
-        Map<String, IndexEntry> index = parseIndex(u, dir.resolve(u.index()), new ArrayList<>(), false);
         Path archive = dir.resolve(u.archive());
         if (!Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
             return; // reported by checkContainers
         }
-        // an entry met in the archive has its index value replaced by SEEN: no second set of every name is held,
-        // and the matched entry is let go once the sink is done with it
+        try (IndexCursor index = new IndexCursor(u, dir.resolve(u.index()))) {
+            readUnit(u, archive, index, sink, problems, progress);
+        } catch (IOException e) {
+            add(problems, new VerifyProblem(u.name(), u.index(), Kind.INDEX, null, null,
+                    "index cannot be read: " + SourceScanner.describe(e)));
+        }
+    }
+
+    private void readUnit(Manifest.UnitRecord u, Path archive, IndexCursor index, Sink sink,
+                          List<VerifyProblem> problems, LongConsumer progress) {
+        // the index is read as the archive asks for its entries, and each entry let go once the sink is done with it
         Set<String> extras = new HashSet<>();
         Archiver reader = Manifest.UnitRecord.FOLDER.equals(u.kind()) ? new FolderArchiver() : archiver;
         Map<String, String> options = manifest.archiver().options() == null ? Map.of()
@@ -407,8 +593,8 @@ public final class SnapshotReader {
             if (entry.type() == EntryType.DIRECTORY && u.name().startsWith(name + "/")) {
                 return; // a folder copy holds the special folder's parents as plain containers
             }
-            IndexEntry ie = index.get(name);
-            if (ie == SEEN || (ie == null && !extras.add(name))) {
+            IndexEntry ie = index.take(name);
+            if (ie == null && (index.taken(name) || !extras.add(name))) {
                 add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, null, null,
                         "archive holds this name twice"));
                 return;
@@ -418,7 +604,6 @@ public final class SnapshotReader {
                         "archive holds an entry the index does not list"));
                 return;
             }
-            index.put(name, SEEN);
             if (entry.type() != ie.type()) {
                 add(problems, new VerifyProblem(u.name(), name, Kind.ENTRY, ie.type().toString(),
                         String.valueOf(entry.type()), entry.type() == EntryType.OTHER
@@ -470,12 +655,8 @@ public final class SnapshotReader {
         if (hashed != null) {
             checkArchiveHash(u, archive, hashedWhole ? hashed : null, problems);
         }
-        for (IndexEntry ie : index.values()) {
-            if (ie != SEEN) {
-                add(problems, new VerifyProblem(u.name(), ie.path(), Kind.FILE_MISSING, null, null,
-                        "listed in the index but not in the archive"));
-            }
-        }
+        index.forEachLeft(ie -> add(problems, new VerifyProblem(u.name(), ie.path(), Kind.FILE_MISSING, null, null,
+                "listed in the index but not in the archive")));
     }
 
     /**
