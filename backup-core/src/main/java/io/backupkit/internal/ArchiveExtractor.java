@@ -91,7 +91,8 @@ final class ArchiveExtractor {
         startPart(archive, under, windowsSeparators, Math.max(1, Files.size(archive)));
         claimUnder(null, sink);
         if ("zip".equals(archiver.id())) {
-            // the zip reader builds every central directory entry in memory first: count them before it does
+            // count the central directory's headers first: an archive over the limit is refused before any entry
+            // is extracted, naming the first entry over it
             long room = limits.maxEntries() - entries;
             io.backupkit.internal.zip.ZipCentralDirectory.Count listed =
                     io.backupkit.internal.zip.ZipCentralDirectory.count(archive, room);

@@ -12,7 +12,6 @@ import org.apache.commons.compress.archivers.zip.X5455_ExtendedTimestamp;
 import org.apache.commons.compress.archivers.zip.Zip64Mode;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.apache.commons.compress.archivers.zip.ZipFile;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,7 +22,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -34,6 +32,8 @@ import java.util.zip.ZipEntry;
  * time to the second in the extended-timestamp field, or in the NTFS field for times past 2038 (the exact time is in
  * BackupKit's index). Files whose format is
  * already compressed (images, video, audio, archives, Plex {@code .bif}) are STORED rather than deflated again.
+ * Archives are read back entry by entry through {@link ZipStreamReader}, one entry in memory at a time, their
+ * content checked against its CRC-32.
  *
  * <p>Options: {@code level}, the deflate level 0-9 (default {@value #DEFAULT_LEVEL}); {@code workers}, threads per
  * unit that read, checksum and deflate its files of up to 1 MiB ahead of the writer, 0-{@value #MAX_WORKERS} or
@@ -155,38 +155,41 @@ public final class ZipArchiver implements Archiver {
         }
     }
 
+    /**
+     * Reads the archive entry by entry in the order of its central directory, holding one entry at a time
+     * ({@link ZipStreamReader}), so a unit of hundreds of thousands of entries restores in the memory of one. A
+     * file's content is checked against its CRC-32 and size when the visitor reads it to its end.
+     */
     @Override
     public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-        try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
-            Enumeration<ZipArchiveEntry> entries = zip.getEntriesInPhysicalOrder();
-            while (entries.hasMoreElements()) {
-                ZipArchiveEntry ze = entries.nextElement();
-                int unixMode = ze.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? ze.getUnixMode() : 0;
-                int typeBits = unixMode & 0170000;
+        try (ZipStreamReader zip = ZipStreamReader.open(archive)) {
+            for (ZipStreamReader.Entry ze = zip.next(); ze != null; ze = zip.next()) {
+                int unixMode = ze.unixMode();
+                int typeBits = unixMode & UnixStat.FILE_TYPE_FLAG;
                 int mode = unixMode == 0 ? -1 : unixMode & 07777;
-                String name = ze.getName();
-                if (ze.isUnixSymlink()) {
+                String name = ze.name();
+                if (typeBits == UnixStat.LINK_FLAG) {
                     String target;
-                    try (InputStream in = zip.getInputStream(ze)) {
+                    try (InputStream in = zip.content(ze)) {
                         byte[] bytes = in.readNBytes(MAX_LINK_TARGET + 1);
                         if (bytes.length > MAX_LINK_TARGET) {
                             throw new IOException("link '" + name + "' in " + archive + " has an oversized target");
                         }
                         target = new String(bytes, StandardCharsets.UTF_8);
                     }
-                    visitor.visit(new ArchivedEntry(name, EntryType.SYMLINK, 0, mode, ze.getLastModifiedTime(),
+                    visitor.visit(new ArchivedEntry(name, EntryType.SYMLINK, 0, mode, ze.lastModifiedTime(),
                             target), InputStream.nullInputStream());
-                } else if (ze.isDirectory() || typeBits == UnixStat.DIR_FLAG) {
+                } else if (name.endsWith("/") || typeBits == UnixStat.DIR_FLAG) {
                     String dir = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-                    visitor.visit(new ArchivedEntry(dir, EntryType.DIRECTORY, 0, mode, ze.getLastModifiedTime(), null),
+                    visitor.visit(new ArchivedEntry(dir, EntryType.DIRECTORY, 0, mode, ze.lastModifiedTime(), null),
                             InputStream.nullInputStream());
                 } else if (typeBits != 0 && typeBits != UnixStat.FILE_FLAG) {
-                    visitor.visit(new ArchivedEntry(name, EntryType.OTHER, ze.getSize(), mode,
-                            ze.getLastModifiedTime(), null), InputStream.nullInputStream());
+                    visitor.visit(new ArchivedEntry(name, EntryType.OTHER, ze.size(), mode, ze.lastModifiedTime(),
+                            null), InputStream.nullInputStream());
                 } else {
-                    try (InputStream in = zip.getInputStream(ze)) {
-                        visitor.visit(new ArchivedEntry(name, EntryType.FILE, ze.getSize(), mode,
-                                ze.getLastModifiedTime(), null), in);
+                    try (InputStream in = zip.content(ze)) {
+                        visitor.visit(new ArchivedEntry(name, EntryType.FILE, ze.size(), mode, ze.lastModifiedTime(),
+                                null), in);
                     }
                 }
             }

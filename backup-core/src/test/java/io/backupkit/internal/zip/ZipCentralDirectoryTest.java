@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Counting a zip's entries from its central directory, before a zip reader builds them all in memory. */
+/** Counting a zip's entries from its central directory, so an archive over the limit is refused before it is read. */
 class ZipCentralDirectoryTest {
 
     @TempDir
