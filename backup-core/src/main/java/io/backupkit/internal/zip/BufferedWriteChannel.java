@@ -8,14 +8,16 @@ import java.nio.channels.SeekableByteChannel;
 
 /**
  * A write-only {@link SeekableByteChannel} that gathers writes in a buffer before they reach the file. The zip
- * writer writes each entry as many small pieces (local header, name, extra fields, data, then a seek back to fill
- * in the CRC and sizes): on the file channel itself each piece is a system call, tens of thousands of them for a
- * Plex metadata folder. Here a write inside or right after the buffered range stays in memory, so rewriting the
+ * writer ({@link ZipStreamWriter}) writes each entry as pieces (local header, data, for a streamed file a seek back
+ * to fill in the CRC and sizes): on the file channel itself each piece is a system call, tens of thousands of them
+ * for a Plex metadata folder. Here a write inside or right after the buffered range stays in memory, so rewriting the
  * header of an entry still buffered costs nothing; any other position flushes the buffer first. Not thread-safe.
  *
  * <pre>{@code
- * try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(new BufferedWriteChannel(FileChannel.open(p, CREATE_NEW, WRITE), 1 << 20))) {
- *     ...
+ * try (BufferedWriteChannel out = new BufferedWriteChannel(FileChannel.open(p, CREATE_NEW, WRITE), 1 << 20)) {
+ *     out.write(header);
+ *     out.write(data);
+ *     out.position(headerStart).write(headerWithSizes);
  * }
  * }</pre>
  */

@@ -7,33 +7,25 @@ import io.backupkit.spi.Archiver;
 import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
 import org.apache.commons.compress.archivers.zip.UnixStat;
-import org.apache.commons.compress.archivers.zip.X000A_NTFS;
-import org.apache.commons.compress.archivers.zip.X5455_ExtendedTimestamp;
-import org.apache.commons.compress.archivers.zip.Zip64Mode;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 
 /**
- * Zip archives through Commons Compress: UTF-8 names, ZIP64 when an archive passes 65,535 entries or 4 GiB, POSIX
- * mode and link type in the Unix external attributes (so Info-ZIP {@code unzip} restores them), the modification
- * time to the second in the extended-timestamp field, or in the NTFS field for times past 2038 (the exact time is in
- * BackupKit's index). Files whose format is
- * already compressed (images, video, audio, archives, Plex {@code .bif}) are STORED rather than deflated again.
- * Archives are read back entry by entry through {@link ZipStreamReader}, one entry in memory at a time, their
- * content checked against its CRC-32.
+ * Zip archives: UTF-8 names, ZIP64 when an archive passes 65,534 entries or 4 GiB, POSIX mode and link type in the
+ * Unix external attributes (so Info-ZIP {@code unzip} restores them), the modification time to the second in the
+ * extended-timestamp field, or in the NTFS field for times past 2038 (the exact time is in BackupKit's index). Files
+ * whose format is already compressed (images, video, audio, archives, Plex {@code .bif}) are STORED rather than
+ * deflated again. They are written by {@link ZipStreamWriter}, which keeps nothing per entry: the central directory
+ * is gathered in a spill file beside the archive ({@code <archive>.cd.tmp}, deleted when the write ends) and copied
+ * onto its end, so a unit of any number of entries is written in the same memory. They are read back entry by entry
+ * through {@link ZipStreamReader}, one entry in memory at a time, their content checked against its CRC-32.
  *
  * <p>Options: {@code level}, the deflate level 0-9 (default {@value #DEFAULT_LEVEL}); {@code workers}, threads per
  * unit that read, checksum and deflate its files of up to 1 MiB ahead of the writer, 0-{@value #MAX_WORKERS} or
@@ -54,9 +46,6 @@ public final class ZipArchiver implements Archiver {
     /** Most threads packing small files ahead of the writer, per unit. */
     public static final int MAX_WORKERS = 16;
 
-    private static final int BUFFER = 128 * 1024;
-    /** Bytes of archive gathered before they are written: many whole entries of a metadata folder. */
-    private static final int WRITE_BUFFER = 1024 * 1024;
     private static final int MAX_LINK_TARGET = 64 * 1024;
 
     /** Used by {@link java.util.ServiceLoader}. */
@@ -90,68 +79,47 @@ public final class ZipArchiver implements Archiver {
     @Override
     public void write(ArchiveWriteRequest request) throws IOException {
         int level = level(request.options());
-        byte[] buffer = new byte[BUFFER];
-        // buffered: the zip writer writes each entry in many small pieces and seeks back to fill in its sizes
         try (ZipAhead ahead = new ZipAhead(request, level, workers(request.options()));
-             ZipArchiveOutputStream zip = new ZipArchiveOutputStream(new BufferedWriteChannel(FileChannel.open(
-                request.archive(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), WRITE_BUFFER))) {
-            zip.setEncoding(StandardCharsets.UTF_8.name());
-            zip.setUseLanguageEncodingFlag(true);
-            zip.setUseZip64(Zip64Mode.AsNeeded);
-            zip.setLevel(level);
+             ZipStreamWriter zip = new ZipStreamWriter(request.archive(), level)) {
             List<UnitEntry> entries = request.entries();
             for (int i = 0; i < entries.size(); i++) {
                 UnitEntry e = entries.get(i);
                 switch (e.type()) {
-                    case DIRECTORY -> {
-                        ZipArchiveEntry ze = entry(e.path() + "/", UnixStat.DIR_FLAG | e.mode(), e.mtime());
-                        ze.setMethod(ZipEntry.STORED);
-                        ze.setSize(0);
-                        zip.putArchiveEntry(ze);
-                        zip.closeArchiveEntry();
-                    }
-                    case SYMLINK -> {
-                        byte[] target = e.linkTarget().getBytes(StandardCharsets.UTF_8);
-                        ZipArchiveEntry ze = entry(e.path(), UnixStat.LINK_FLAG | 0777, e.mtime());
-                        ze.setMethod(ZipEntry.STORED);
-                        ze.setSize(target.length);
-                        zip.putArchiveEntry(ze);
-                        zip.write(target);
-                        zip.closeArchiveEntry();
-                    }
-                    case FILE -> {
-                        ZipArchiveEntry ze = entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
-                        ze.setMethod(deflates(level, e) ? ZipEntry.DEFLATED : ZipEntry.STORED);
-                        ZipAhead.Packed packed = ahead.take(i);
-                        if (packed == ZipAhead.VANISHED) {
-                            continue; // recorded by the engine; the entry is left out
-                        }
-                        if (packed != null && packed != ZipAhead.TOO_BIG) {
-                            ze.setSize(packed.size());
-                            ze.setCompressedSize(packed.length());
-                            ze.setCrc(packed.crc());
-                            zip.addRawArchiveEntry(ze, new ByteArrayInputStream(packed.data(), 0, packed.length()));
-                            continue;
-                        }
-                        InputStream in;
-                        try {
-                            in = request.open(e);
-                        } catch (NoSuchFileException vanished) {
-                            continue; // recorded by the engine; the entry is left out
-                        }
-                        try (in) {
-                            zip.putArchiveEntry(ze);
-                            int n;
-                            while ((n = in.read(buffer)) > 0) {
-                                zip.write(buffer, 0, n);
-                            }
-                            zip.closeArchiveEntry();
-                        }
-                    }
+                    case DIRECTORY -> zip.writeStored(new ZipStreamWriter.Entry(e.path() + "/",
+                            UnixStat.DIR_FLAG | e.mode(), e.mtime()), new byte[0]);
+                    case SYMLINK -> zip.writeStored(new ZipStreamWriter.Entry(e.path(), UnixStat.LINK_FLAG | 0777,
+                            e.mtime()), e.linkTarget().getBytes(StandardCharsets.UTF_8));
+                    case FILE -> writeFile(request, zip, ahead.take(i), e, deflates(level, e));
                     default -> throw new IOException("cannot archive '" + e.path() + "' of type " + e.type());
                 }
             }
             zip.finish();
+        }
+    }
+
+    /**
+     * Writes a file packed ahead, or streams it when it was not (or grew beyond what is read ahead); a file that
+     * vanished since the walk is left out (the engine has recorded it).
+     */
+    private static void writeFile(ArchiveWriteRequest request, ZipStreamWriter zip, ZipAhead.Packed packed,
+                                  UnitEntry e, boolean deflated) throws IOException {
+        if (packed == ZipAhead.VANISHED) {
+            return;
+        }
+        ZipStreamWriter.Entry entry = new ZipStreamWriter.Entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
+        int method = deflated ? ZipEntry.DEFLATED : ZipEntry.STORED;
+        if (packed != null && packed != ZipAhead.TOO_BIG) {
+            zip.writePacked(entry, method, packed.data(), packed.length(), packed.size(), packed.crc());
+            return;
+        }
+        InputStream in;
+        try {
+            in = request.open(e);
+        } catch (NoSuchFileException vanished) {
+            return;
+        }
+        try (in) {
+            zip.writeStream(entry, method, in);
         }
     }
 
@@ -194,24 +162,6 @@ public final class ZipArchiver implements Archiver {
                 }
             }
         }
-    }
-
-    private static ZipArchiveEntry entry(String name, int unixMode, FileTime mtime) {
-        ZipArchiveEntry ze = new ZipArchiveEntry(name);
-        ze.setUnixMode(unixMode);
-        ze.setTime(mtime.toMillis());
-        long seconds = mtime.to(java.util.concurrent.TimeUnit.SECONDS);
-        if (seconds >= Integer.MIN_VALUE && seconds <= Integer.MAX_VALUE) {
-            X5455_ExtendedTimestamp ts = new X5455_ExtendedTimestamp();
-            ts.setModifyFileTime(mtime);
-            ze.addExtraField(ts);
-        } else {
-            // past 2038 (or before 1901) the Unix extended timestamp cannot hold it: use the NTFS field instead
-            X000A_NTFS ntfs = new X000A_NTFS();
-            ntfs.setModifyFileTime(mtime);
-            ze.addExtraField(ntfs);
-        }
-        return ze;
     }
 
     /**

@@ -3,6 +3,8 @@ package io.backupkit.internal.zip;
 import io.backupkit.spi.ArchiveWriteRequest;
 import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
+import org.apache.commons.compress.archivers.zip.X000A_NTFS;
+import org.apache.commons.compress.archivers.zip.X5455_ExtendedTimestamp;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
 
@@ -75,11 +80,134 @@ class ZipArchiverTest {
         write(zip, entries, Map.of("level", "1"));
         AtomicInteger count = new AtomicInteger();
         new ZipArchiver().read(zip, Map.of(), (entry, in) -> {
-            if (in.readAllBytes().length > 0) {
+            if (new String(in.readAllBytes(), StandardCharsets.UTF_8).equals("content of " + entry.path())) {
                 count.incrementAndGet();
             }
         });
         assertThat(count).hasValue(70_000);
+        byte[] bytes = Files.readAllBytes(zip);
+        ByteBuffer end = ByteBuffer.wrap(bytes, bytes.length - 22 - 20 - 56, 22 + 20 + 56).slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(end.getInt(0)).as("ZIP64 end record").isEqualTo(0x06064b50);
+        assertThat(end.getLong(24)).as("entries in the ZIP64 end record").isEqualTo(70_000);
+        assertThat(end.getInt(56)).as("ZIP64 locator").isEqualTo(0x07064b50);
+        assertThat(end.getInt(76)).as("end record").isEqualTo(0x06054b50);
+        assertThat(end.getShort(76 + 10) & 0xffff).as("entries in the end record").isEqualTo(0xffff);
+        assertThat(tool("unzip", "-t", "-q", zip.toString())).startsWith("0 ");
+        assertThat(tool("7z", "t", zip.toString())).startsWith("0 ").contains("Files: 70000");
+    }
+
+    @Test
+    void shouldPassTheArchiveToolsWithModesAndLinks() throws Exception {
+        Path zip = tmp.resolve("a.zip");
+        write(zip, List.of(
+                new UnitEntry("Plug-ins", EntryType.DIRECTORY, 0, TIME, 0750, null),
+                new UnitEntry("Plug-ins/run.sh", EntryType.FILE, 0, TIME, 0755, null),
+                new UnitEntry("Plug-ins/Préférences.xml", EntryType.FILE, 0, TIME, 0600, null),
+                new UnitEntry("Plug-ins/read-only.txt", EntryType.FILE, 0, TIME, 0444, null),
+                new UnitEntry("Plug-ins/current", EntryType.SYMLINK, 0, TIME, 0777, "run.sh")), Map.of());
+
+        assertThat(tool("unzip", "-t", "-q", zip.toString())).startsWith("0 ");
+        assertThat(tool("7z", "t", zip.toString())).startsWith("0 ").contains("Everything is Ok");
+        String listing = tool("unzip", "-Z", "-l", zip.toString());
+        assertThat(listing).startsWith("0 ").contains("number of entries: 5");
+        assertThat(listing.lines().filter(l -> l.contains(" unx ")).map(l -> l.substring(0, 10) + " "
+                + l.substring(l.lastIndexOf(' ') + 1))).containsExactly(
+                "drwxr-x--- Plug-ins/", "-rwxr-xr-x Plug-ins/run.sh", "-rw------- Plug-ins/Préférences.xml",
+                "-r--r--r-- Plug-ins/read-only.txt", "lrwxrwxrwx Plug-ins/current");
+        try (ZipFile z = ZipFile.builder().setPath(zip).get()) {
+            ZipArchiveEntry link = z.getEntry("Plug-ins/current");
+            assertThat(link.isUnixSymlink()).isTrue();
+            assertThat(z.getUnixSymlink(link)).isEqualTo("run.sh");
+            assertThat(z.getEntry("Plug-ins/").isDirectory()).isTrue();
+            try (InputStream in = z.getInputStream(z.getEntry("Plug-ins/Préférences.xml"))) {
+                assertThat(in.readAllBytes()).asString(StandardCharsets.UTF_8)
+                        .isEqualTo("content of Plug-ins/Préférences.xml");
+            }
+        }
+    }
+
+    @Test
+    void shouldStreamBigFilesDeflatedAndStored() throws Exception {
+        Path zip = tmp.resolve("a.zip");
+        List<UnitEntry> entries = List.of(
+                new UnitEntry("library.db", EntryType.FILE, 3 * 1024 * 1024 + 1, TIME, 0644, null),
+                new UnitEntry("movie.mkv", EntryType.FILE, 2 * 1024 * 1024 + 3, TIME, 0644, null));
+        new ZipArchiver().write(new ArchiveWriteRequest("", tmp, zip, entries, Map.of("level", "1", "workers", "0"),
+                (e, exact) -> open(e)));
+
+        try (ZipFile z = ZipFile.builder().setPath(zip).get()) {
+            for (UnitEntry e : entries) {
+                ZipArchiveEntry ze = z.getEntry(e.path());
+                assertThat(ze.getMethod()).as(e.path())
+                        .isEqualTo(e.path().endsWith(".db") ? ZipEntry.DEFLATED : ZipEntry.STORED);
+                assertThat(ze.getSize()).as(e.path()).isEqualTo(e.size());
+                if (ze.getMethod() == ZipEntry.DEFLATED) {
+                    assertThat(ze.getCompressedSize()).as(e.path()).isLessThan(e.size() * 3 / 4);
+                } else {
+                    assertThat(ze.getCompressedSize()).as(e.path()).isEqualTo(e.size());
+                }
+                try (InputStream in = z.getInputStream(ze); InputStream want = open(e)) {
+                    assertThat(in.readAllBytes()).as(e.path()).isEqualTo(want.readAllBytes());
+                }
+            }
+        }
+        assertThat(tool("unzip", "-t", "-q", zip.toString())).startsWith("0 ");
+        assertThat(tool("7z", "t", zip.toString())).startsWith("0 ").contains("Everything is Ok");
+    }
+
+    @Test
+    void shouldKeepTimesPast2038AndBefore1980() throws Exception {
+        Path zip = tmp.resolve("a.zip");
+        FileTime future = FileTime.from(Instant.parse("2040-03-01T10:00:01.123456789Z"));
+        FileTime past = FileTime.from(Instant.parse("1975-06-01T08:09:10.5Z"));
+        write(zip, List.of(
+                new UnitEntry("future.txt", EntryType.FILE, 0, future, 0644, null),
+                new UnitEntry("past.txt", EntryType.FILE, 0, past, 0644, null),
+                new UnitEntry("past", EntryType.DIRECTORY, 0, past, 0755, null)), Map.of());
+
+        try (ZipFile z = ZipFile.builder().setPath(zip).get()) {
+            ZipArchiveEntry f = z.getEntry("future.txt");
+            assertThat(f.getLastModifiedTime().toInstant()).isEqualTo(Instant.parse("2040-03-01T10:00:01.1234567Z"));
+            assertThat(f.getExtraField(X000A_NTFS.HEADER_ID)).isNotNull();
+            assertThat(f.getExtraField(X5455_ExtendedTimestamp.HEADER_ID)).isNull();
+            for (String name : new String[] {"past.txt", "past/"}) {
+                ZipArchiveEntry p = z.getEntry(name);
+                // before 1980 the NTFS field (to the millisecond) comes with the extended timestamp (to the second)
+                assertThat(p.getLastModifiedTime().toInstant()).as(name).isEqualTo(past.toInstant());
+                assertThat(p.getExtraField(X5455_ExtendedTimestamp.HEADER_ID)).as(name).isNotNull();
+                assertThat(p.getExtraField(X000A_NTFS.HEADER_ID)).as(name).isNotNull();
+            }
+        }
+        assertThat(tool("unzip", "-t", "-q", zip.toString())).startsWith("0 ");
+        String listing = tool("unzip", "-Z", "-l", zip.toString());
+        assertThat(listing).contains("40-Mar-01 10:00 future.txt").contains("75-Jun-01 08:09 past.txt");
+    }
+
+    @Test
+    void shouldWriteAnEmptyUnit() throws Exception {
+        Path zip = tmp.resolve("a.zip");
+        write(zip, List.of(), Map.of());
+
+        assertThat(Files.readAllBytes(zip)).hasSize(22).startsWith(0x50, 0x4b, 0x05, 0x06);
+        try (ZipFile z = ZipFile.builder().setPath(zip).get()) {
+            assertThat(z.getEntries().hasMoreElements()).isFalse();
+        }
+        assertThat(tool("unzip", "-t", "-q", zip.toString())).startsWith("1 ").contains("zipfile is empty");
+        assertThat(tool("7z", "t", zip.toString())).startsWith("0 ").contains("Everything is Ok");
+        assertThat(ZipStreamWriter.spillFile(zip)).doesNotExist();
+    }
+
+    /**
+     * Runs one of the real archive tools (installed here and in CI), as a user without BackupKit would.
+     *
+     * @return its exit code, a space, and what it printed
+     */
+    private String tool(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        return p.exitValue() + " " + output;
     }
 
     @Test
