@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1223,8 +1224,9 @@ public final class BackupEngine {
         private final PreviousFolder previousFolder;
         private final Path archiveRoot;
         private final Map<String, Path> copies; // captured databases: read instead of the live files
-        private final Map<String, Integer> slots = new HashMap<>();
-        private final String[] hashes;
+        private final EntryList entries;
+        private final byte[] digests; // each file's SHA-256, 32 bytes a slot
+        private int hint; // the slot after the last one found: archivers mostly ask in order
         private final long[] sizes;
         private final byte[] state; // 0 not opened, 1 open, 2 done, 3 vanished, 4 reused from the previous snapshot
         private long files;
@@ -1238,20 +1240,45 @@ public final class BackupEngine {
             this.copies = copies;
             this.previousFolder = previousFolder;
             this.archiveRoot = archiveRoot;
-            List<UnitEntry> entries = unit.entries();
-            hashes = new String[entries.size()];
+            this.entries = EntryList.copyOf(unit.entries());
+            digests = new byte[entries.size() * 32];
             sizes = new long[entries.size()];
             state = new byte[entries.size()];
-            for (int i = 0; i < entries.size(); i++) {
-                if (entries.get(i).type() == EntryType.FILE) {
-                    slots.put(entries.get(i).path(), i);
+        }
+
+        /** @return the slot of the file at {@code path}, or -1 */
+        private int fileSlot(String path) {
+            int h = hint; // read once: other threads move it, and any slot it names is checked
+            int slot = h < entries.size() && entries.pathAt(h).equals(path) ? h : entries.indexOfPath(path);
+            if (slot < 0 || entries.get(slot).type() != EntryType.FILE) {
+                return -1;
+            }
+            hint = slot + 1;
+            return slot;
+        }
+
+        private void setDigest(int slot, String sha) {
+            if (!isSha256(sha)) {
+                throw new IllegalStateException("not a SHA-256 for '" + entries.pathAt(slot) + "': " + sha);
+            }
+            System.arraycopy(HexFormat.of().parseHex(sha), 0, digests, slot * 32, 32);
+        }
+
+        private static boolean isSha256(String sha) {
+            if (sha == null || sha.length() != 64) {
+                return false;
+            }
+            for (int i = 0; i < 64; i++) {
+                if (Character.digit(sha.charAt(i), 16) < 0) {
+                    return false;
                 }
             }
+            return true;
         }
 
         private int slot(UnitEntry entry) throws IOException {
-            Integer slot = slots.get(entry.path());
-            if (slot == null) {
+            int slot = fileSlot(entry.path());
+            if (slot < 0) {
                 throw new IOException("'" + entry.path() + "' is not a file of unit '"
                         + UnitNames.display(unit.name()) + "'");
             }
@@ -1301,8 +1328,12 @@ public final class BackupEngine {
             if (previousFolder == null || entry.type() != EntryType.FILE) {
                 return false;
             }
-            Integer slot = slots.get(entry.path());
-            return slot != null && matches(unit.entries().get(slot), previousFolder.index().get(entry.path()));
+            int slot = fileSlot(entry.path());
+            if (slot < 0) {
+                return false;
+            }
+            IndexEntry before = previousFolder.index().get(entry.path());
+            return matches(entries.get(slot), before) && isSha256(before.sha256());
         }
 
         @Override
@@ -1314,7 +1345,7 @@ public final class BackupEngine {
             claim(slot, entry);
             IndexEntry before = previousFolder.index().get(entry.path());
             synchronized (this) {
-                hashes[slot] = before.sha256();
+                setDigest(slot, before.sha256());
                 sizes[slot] = before.size();
                 state[slot] = 4;
             }
@@ -1333,7 +1364,7 @@ public final class BackupEngine {
             long size = Files.size(abs);
             String sha = Hashing.sha256(abs);
             synchronized (this) {
-                hashes[slot] = sha;
+                setDigest(slot, sha);
                 sizes[slot] = size;
                 state[slot] = 2;
             }
@@ -1354,8 +1385,8 @@ public final class BackupEngine {
                 states = state.clone();
             }
             List<Path> files = new ArrayList<>();
-            for (int i = 0; i < unit.entries().size(); i++) {
-                UnitEntry e = unit.entries().get(i);
+            for (int i = 0; i < entries.size(); i++) {
+                UnitEntry e = entries.get(i);
                 Path p = root.resolve(e.path());
                 if (e.type() == EntryType.FILE && states[i] == 2) {
                     files.add(p);
@@ -1388,7 +1419,7 @@ public final class BackupEngine {
                 return false;
             }
             for (int i = 0; i < state.length; i++) {
-                if (unit.entries().get(i).type() == EntryType.FILE && state[i] != 4) {
+                if (entries.get(i).type() == EntryType.FILE && state[i] != 4) {
                     return false;
                 }
             }
@@ -1427,7 +1458,7 @@ public final class BackupEngine {
 
         void done(int slot, UnitEntry entry, long size, String sha, boolean moreData, long padded) {
             synchronized (this) {
-                hashes[slot] = sha;
+                setDigest(slot, sha);
                 sizes[slot] = size;
                 state[slot] = 2;
             }
@@ -1449,8 +1480,7 @@ public final class BackupEngine {
         }
 
         void checkComplete(Archiver archiver) {
-            List<UnitEntry> entries = unit.entries();
-            for (int i = 0; i < entries.size(); i++) {
+                        for (int i = 0; i < entries.size(); i++) {
                 if (entries.get(i).type() == EntryType.FILE && state[i] != 2 && state[i] != 3 && state[i] != 4) {
                     throw new BackupException("Archiver '" + archiver.id() + "' did not read '"
                             + entries.get(i).path() + "' of unit '" + UnitNames.display(unit.name())
@@ -1466,8 +1496,7 @@ public final class BackupEngine {
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
                  OutputStream buffered = new BufferedOutputStream(new DigestOutputStream(raw, md), 64 * 1024);
                  JsonGenerator w = IndexLines.generator(buffered)) {
-                List<UnitEntry> entries = unit.entries();
-                for (int i = 0; i < entries.size(); i++) {
+                                for (int i = 0; i < entries.size(); i++) {
                     UnitEntry e = entries.get(i);
                     IndexEntry line;
                     switch (e.type()) {
@@ -1478,7 +1507,7 @@ public final class BackupEngine {
                             files++;
                             bytes += sizes[i];
                             line = new IndexEntry(e.path(), EntryType.FILE, sizes[i], IsoTimes.format(e.mtime()),
-                                    e.mode(), hashes[i], null);
+                                    e.mode(), HexFormat.of().formatHex(digests, i * 32, i * 32 + 32), null);
                         }
                         case DIRECTORY -> {
                             dirs++;

@@ -123,7 +123,7 @@ public final class Databases {
                     kept.add(e);
                 }
             }
-            out.add(new Unit(u.name(), u.special(), List.copyOf(kept), u.shallow()));
+            out.add(new Unit(u.name(), u.special(), EntryList.copyOf(kept), u.shallow()));
         }
         return List.copyOf(out);
     }
@@ -188,7 +188,7 @@ public final class Databases {
             for (UnitEntry e : unit.entries()) {
                 entries.add(replaced.getOrDefault(e.path(), e));
             }
-            captured = new Captured(new Unit(unit.name(), unit.special(), List.copyOf(entries), unit.shallow()),
+            captured = new Captured(new Unit(unit.name(), unit.special(), EntryList.copyOf(entries), unit.shallow()),
                     Map.copyOf(copies), Map.copyOf(providers), dir);
             return captured;
         } finally {

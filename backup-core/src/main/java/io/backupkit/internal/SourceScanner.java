@@ -5,6 +5,7 @@ import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,7 +16,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,7 +101,7 @@ public final class SourceScanner {
                 rootEntries.add(entry);
             }
         }
-        units.add(new Unit("", false, List.copyOf(rootEntries)));
+        units.add(new Unit("", false, EntryList.copyOf(rootEntries)));
         for (String folder : topFolders) {
             if (special.contains(folder)) {
                 continue;
@@ -154,7 +155,7 @@ public final class SourceScanner {
                 own.add(entry);
             }
         }
-        units.add(new Unit(folder, false, List.copyOf(own), true));
+        units.add(new Unit(folder, false, EntryList.copyOf(own), true));
         for (String sub : subFolders) {
             units.add(new Unit(sub, false, walk(sub)));
         }
@@ -176,26 +177,28 @@ public final class SourceScanner {
     private List<UnitEntry> walk(String top) {
         UnitEntry root = entry(source.resolve(top), top);
         if (root == null) {
-            return List.of();
+            return EntryList.empty();
         }
-        List<UnitEntry> out = new ArrayList<>();
+        EntryList.Builder out = new EntryList.Builder();
         out.add(root);
         if (root.type() == EntryType.DIRECTORY) {
-            out.addAll(walkAll(source.resolve(top), top, top));
+            Listing listing = walkAll(source.resolve(top), top, top);
+            PathBytes prefix = new PathBytes();
+            prefix.append(EntryList.utf8(top, "path"));
+            listing.flatten(prefix, out);
         }
-        out.sort(Comparator.comparing(UnitEntry::path));
-        return out;
+        return out.build();
     }
 
     /**
      * Walks a folder's tree on a few threads, a task per folder: listing folders and reading attributes wait on
      * the file system, and one large folder (Plex's {@code Metadata}) holds most of a data folder's entries.
      */
-    private List<UnitEntry> walkAll(Path dir, String rel, String unitRoot) {
+    private Listing walkAll(Path dir, String rel, String unitRoot) {
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         ForkJoinPool pool = new ForkJoinPool(WALK_THREADS);
         try {
-            List<UnitEntry> all = pool.invoke(new FolderWalk(dir, rel, unitRoot, failure));
+            Listing all = pool.invoke(new FolderWalk(dir, rel, unitRoot, failure));
             if (failure.get() != null) {
                 throw failure.get();
             }
@@ -205,8 +208,121 @@ public final class SourceScanner {
         }
     }
 
+    /**
+     * One folder's children in name order, packed as they are walked (each child's name and its encoded
+     * attributes, as {@link EntryList} stores them), and the listings of the folders among them, in the same order.
+     * A walked tree costs about 20 bytes an entry more than its {@link EntryList}, instead of a {@link UnitEntry}
+     * with its full path per entry.
+     */
+    private static final class Listing {
+        private static final Listing EMPTY = new Listing(new byte[0], 0, new Listing[0]);
+        private final byte[] block;
+        private final int count;
+        private final Listing[] folders;
+
+        Listing(byte[] block, int count, Listing[] folders) {
+            this.block = block;
+            this.count = count;
+            this.folders = folders;
+        }
+
+        /**
+         * Adds every entry below the folder to {@code out} in path order: a child's own entry sorts by its name, the
+         * entries below a child folder by the name followed by {@code /}, which can come after a sibling's name
+         * ({@code "a"}, {@code "a.txt"}, then {@code "a/b"}).
+         */
+        void flatten(PathBytes prefix, EntryList.Builder out) {
+            int[] nameAt = new int[count];
+            int[] attrsAt = new int[count];
+            int[] end = new int[count];
+            String[] names = new String[count];
+            int p = 0;
+            for (int i = 0; i < count; i++) {
+                int length = (int) EntryList.readVarLong(block, p);
+                nameAt[i] = EntryList.after(block, p);
+                attrsAt[i] = nameAt[i] + length;
+                end[i] = EntryList.attributesEnd(block, attrsAt[i]);
+                p = end[i];
+            }
+            // items: 2i is child i's own entry, 2i+1 the entries below child folder i
+            List<Integer> items = new ArrayList<>(count + folders.length);
+            for (int i = 0; i < count; i++) {
+                items.add(2 * i);
+                if (EntryList.isDirectory(block, attrsAt[i])) {
+                    items.add(2 * i + 1);
+                }
+            }
+            if (folders.length > 0) {
+                for (int i = 0; i < count; i++) {
+                    names[i] = new String(block, nameAt[i], attrsAt[i] - nameAt[i], StandardCharsets.UTF_8);
+                }
+                items.sort((a, b) -> key(names, a).compareTo(key(names, b)));
+            }
+            int folder = 0;
+            int[] folderOf = new int[count];
+            for (int i = 0; i < count; i++) {
+                folderOf[i] = EntryList.isDirectory(block, attrsAt[i]) ? folder++ : -1;
+            }
+            int mark = prefix.length();
+            for (int item : items) {
+                int i = item >> 1;
+                prefix.append((byte) '/');
+                prefix.append(block, nameAt[i], attrsAt[i] - nameAt[i]);
+                if ((item & 1) == 0) {
+                    out.addEncoded(prefix.bytes(), prefix.length(), block, attrsAt[i], end[i]);
+                } else {
+                    folders[folderOf[i]].flatten(prefix, out);
+                }
+                prefix.truncate(mark);
+            }
+        }
+
+        private static String key(String[] names, int item) {
+            return (item & 1) == 0 ? names[item >> 1] : names[item >> 1] + "/";
+        }
+    }
+
+    /** A growing path in UTF-8, cut back as the flattening returns from a folder. */
+    private static final class PathBytes {
+        private byte[] bytes = new byte[256];
+        private int length;
+
+        void append(byte b) {
+            ensure(1);
+            bytes[length++] = b;
+        }
+
+        void append(byte[] b) {
+            append(b, 0, b.length);
+        }
+
+        void append(byte[] b, int from, int count) {
+            ensure(count);
+            System.arraycopy(b, from, bytes, length, count);
+            length += count;
+        }
+
+        void truncate(int to) {
+            length = to;
+        }
+
+        int length() {
+            return length;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(length + more, bytes.length * 2));
+            }
+        }
+    }
+
     /** One folder's children and, through sub-tasks, everything below them. */
-    private final class FolderWalk extends RecursiveTask<List<UnitEntry>> {
+    private final class FolderWalk extends RecursiveTask<Listing> {
         private static final long serialVersionUID = 1L;
         private final transient Path dir;
         private final String rel;
@@ -221,15 +337,18 @@ public final class SourceScanner {
         }
 
         @Override
-        protected List<UnitEntry> compute() {
+        protected Listing compute() {
             if (failure.get() != null) {
-                return List.of();
+                return Listing.EMPTY;
             }
-            List<UnitEntry> out = new ArrayList<>();
+            java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+            byte[] length = new byte[5];
+            int count = 0;
             List<FolderWalk> folders = new ArrayList<>();
             try {
                 for (Path child : children(dir)) {
-                    String childRel = rel + "/" + child.getFileName().toString();
+                    String name = child.getFileName().toString();
+                    String childRel = rel + "/" + name;
                     if (Glob.anyMatches(excludes, childRel)
                             || (!childRel.equals(unitRoot) && special.contains(childRel))) {
                         continue;
@@ -238,7 +357,12 @@ public final class SourceScanner {
                     if (entry == null) {
                         continue;
                     }
-                    out.add(entry);
+                    byte[] utf8 = EntryList.utf8(name, "name");
+                    block.write(length, 0, EntryList.putVarLong(length, 0, utf8.length));
+                    block.write(utf8, 0, utf8.length);
+                    byte[] attrs = EntryList.attributes(entry);
+                    block.write(attrs, 0, attrs.length);
+                    count++;
                     if (entry.type() == EntryType.DIRECTORY) {
                         folders.add(new FolderWalk(child, childRel, unitRoot, failure));
                     }
@@ -246,12 +370,14 @@ public final class SourceScanner {
             } catch (RuntimeException e) {
                 // the first failure is thrown as it is, on the scanning thread; the other tasks stop early
                 failure.compareAndSet(null, e);
-                return List.of();
+                return Listing.EMPTY;
             }
+            Listing[] below = new Listing[folders.size()];
+            int i = 0;
             for (FolderWalk f : ForkJoinTask.invokeAll(folders)) {
-                out.addAll(f.join());
+                below[i++] = f.join();
             }
-            return out;
+            return new Listing(block.toByteArray(), count, below);
         }
     }
 

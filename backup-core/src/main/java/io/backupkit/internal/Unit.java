@@ -35,6 +35,9 @@ public record Unit(String name, boolean special, List<UnitEntry> entries, boolea
      * @return number of regular files
      */
     public long files() {
+        if (entries instanceof EntryList l) {
+            return l.files();
+        }
         return entries.stream().filter(e -> e.type() == EntryType.FILE).count();
     }
 
@@ -42,6 +45,9 @@ public record Unit(String name, boolean special, List<UnitEntry> entries, boolea
      * @return total content size of the regular files as walked
      */
     public long bytes() {
+        if (entries instanceof EntryList l) {
+            return l.bytes();
+        }
         return entries.stream().filter(e -> e.type() == EntryType.FILE).mapToLong(UnitEntry::size).sum();
     }
 
