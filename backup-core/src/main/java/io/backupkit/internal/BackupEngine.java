@@ -1378,6 +1378,9 @@ public final class BackupEngine {
          * ({@link Fs#fsyncAll}).
          */
         void fsyncFolder(Path root) throws IOException {
+            if (Fs.syncFileSystem(root)) {
+                return;
+            }
             Set<Path> folders = new HashSet<>();
             folders.add(root);
             byte[] states;

@@ -144,7 +144,73 @@ public final class Fs {
      * @throws IOException naming the first path that could not be synced, or if the walk fails
      */
     public static void fsyncTree(Path root) throws IOException {
-        fsyncTree(root, FSYNC_THREADS);
+        if (!syncFileSystem(root)) {
+            fsyncTree(root, FSYNC_THREADS);
+        }
+    }
+
+    /**
+     * Local Linux file systems whose {@code syncfs(2)} writes back every dirty file and folder and flushes the
+     * device, as an fsync of each would: not FUSE, where it may do nothing, nor network file systems.
+     */
+    static final Set<String> SYNCFS_TYPES = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "zfs");
+    private static final Path SYNC = findSync();
+
+    private static Path findSync() {
+        if (!System.getProperty("os.name", "").equals("Linux")) {
+            return null;
+        }
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            Path p = Path.of(dir, "sync");
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Makes everything under {@code root} durable with one {@code syncfs(2)} of its file system ({@code sync -f}),
+     * when that file system is one of {@link #SYNCFS_TYPES}: on a tree just written that is one flush instead of
+     * an fsync per file and folder (a restored {@code plex} tree of 333,000 entries: 1.6 s instead of 9.3 s). It
+     * also writes back what other programs left dirty on that file system.
+     *
+     * @param root a folder
+     * @return {@code false} when it could not be done that way (another system or file system, no {@code sync}
+     *         program, or {@code sync -f} failed): the caller then syncs each file, which names a path that fails
+     * @throws InterruptedIOException if interrupted while waiting
+     */
+    static boolean syncFileSystem(Path root) throws InterruptedIOException {
+        if (SYNC == null) {
+            return false;
+        }
+        String type;
+        try {
+            type = Files.getFileStore(root).type();
+        } catch (IOException e) {
+            return false;
+        }
+        return syncFileSystem(root, type, SYNC);
+    }
+
+    static boolean syncFileSystem(Path root, String type, Path sync) throws InterruptedIOException {
+        if (!SYNCFS_TYPES.contains(type)) {
+            return false;
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(sync.toString(), "-f", root.toAbsolutePath().toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            return p.waitFor() == 0;
+        } catch (InterruptedException e) {
+            p.destroy();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while syncing " + root);
+        }
     }
 
     static void fsyncTree(Path root, int threads) throws IOException {

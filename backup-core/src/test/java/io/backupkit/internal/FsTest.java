@@ -123,4 +123,47 @@ class FsTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("backupkit-fsync") && t.isAlive()).count();
     }
+
+    @Test
+    void shouldSyncAFileSystemWithOneSyncfsOnlyWhereThatIsKnownToSyncEverything() throws Exception {
+        Path log = tmp.resolve("args");
+        Path sync = script("fake-sync", "printf '%s\\n' \"$@\" > '" + log + "'\nexit 0\n");
+        Path tree = Files.createDirectories(tmp.resolve("tree"));
+
+        assertThat(Fs.syncFileSystem(tree, "ext4", sync)).isTrue();
+        assertThat(Files.readAllLines(log)).containsExactly("-f", tree.toAbsolutePath().toString());
+
+        Files.delete(log);
+        for (String type : List.of("fuse", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "overlay", "9p", "vfat")) {
+            assertThat(Fs.syncFileSystem(tree, type, sync)).as(type).isFalse();
+        }
+        assertThat(log).as("sync is not run for those").doesNotExist();
+    }
+
+    @Test
+    void shouldLeaveSyncingToEachFileWhenTheSyncProgramFailsOrIsMissing() throws Exception {
+        Path failing = script("failing-sync", "echo 'sync: invalid option -- f' >&2\nexit 1\n");
+        Path tree = Files.createDirectories(tmp.resolve("tree"));
+
+        assertThat(Fs.syncFileSystem(tree, "ext4", failing)).isFalse();
+        assertThat(Fs.syncFileSystem(tree, "ext4", tmp.resolve("no-such-sync"))).isFalse();
+    }
+
+    @Test
+    void shouldSyncARealTreeWithTheSystemsSyncWhereItsFileSystemAllowsIt() throws Exception {
+        Path tree = Files.createDirectories(tmp.resolve("tree/sub"));
+        Files.writeString(tree.resolve("f"), "x");
+        boolean linuxSync = System.getProperty("os.name").equals("Linux")
+                && (Files.isExecutable(Path.of("/usr/bin/sync")) || Files.isExecutable(Path.of("/bin/sync")));
+        boolean expected = linuxSync && Fs.SYNCFS_TYPES.contains(Files.getFileStore(tree).type());
+
+        assertThat(Fs.syncFileSystem(tree)).isEqualTo(expected);
+        Fs.fsyncTree(tree); // one way or the other
+    }
+
+    private Path script(String name, String body) throws IOException {
+        Path p = Files.writeString(tmp.resolve(name), "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+        return p;
+    }
 }
