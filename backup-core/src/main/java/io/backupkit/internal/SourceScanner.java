@@ -83,6 +83,14 @@ public final class SourceScanner {
      * @throws BackupException naming the path, if a folder cannot be listed or an entry cannot be read
      */
     public List<Unit> scan() {
+        try {
+            return scanUnits();
+        } catch (IllegalArgumentException e) { // a name the packed entry list cannot hold, named in the message
+            throw new BackupException("Cannot back up " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<Unit> scanUnits() {
         List<Unit> units = new ArrayList<>();
         List<UnitEntry> rootEntries = new ArrayList<>();
         List<String> topFolders = new ArrayList<>();
@@ -357,7 +365,7 @@ public final class SourceScanner {
                     if (entry == null) {
                         continue;
                     }
-                    byte[] utf8 = EntryList.utf8(name, "name");
+                    byte[] utf8 = EntryList.utf8(name, "name of '" + childRel + "'");
                     block.write(length, 0, EntryList.putVarLong(length, 0, utf8.length));
                     block.write(utf8, 0, utf8.length);
                     byte[] attrs = EntryList.attributes(entry);
