@@ -1372,10 +1372,10 @@ public final class BackupEngine {
         }
 
         /**
-         * Makes a folder unit durable without walking it: fsyncs every file this run copied or kept (files
-         * hard-linked from the previous snapshot are durable already; their new names are in the folders), then
-         * every folder that holds an entry, from the unit's own entry list, several at a time
-         * ({@link Fs#fsyncAll}).
+         * Makes a folder unit durable without walking it: with one {@code syncfs} where {@link Fs#syncFileSystem}
+         * can, else by fsyncing every file this run copied or kept (files hard-linked from the previous snapshot are
+         * durable already; their new names are in the folders), then every folder that holds an entry, from the
+         * unit's own entry list, several at a time ({@link Fs#fsyncAll}).
          */
         void fsyncFolder(Path root) throws IOException {
             if (Fs.syncFileSystem(root)) {
@@ -1483,7 +1483,7 @@ public final class BackupEngine {
         }
 
         void checkComplete(Archiver archiver) {
-                        for (int i = 0; i < entries.size(); i++) {
+            for (int i = 0; i < entries.size(); i++) {
                 if (entries.get(i).type() == EntryType.FILE && state[i] != 2 && state[i] != 3 && state[i] != 4) {
                     throw new BackupException("Archiver '" + archiver.id() + "' did not read '"
                             + entries.get(i).path() + "' of unit '" + UnitNames.display(unit.name())
@@ -1499,7 +1499,7 @@ public final class BackupEngine {
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
                  OutputStream buffered = new BufferedOutputStream(new DigestOutputStream(raw, md), 64 * 1024);
                  JsonGenerator w = IndexLines.generator(buffered)) {
-                                for (int i = 0; i < entries.size(); i++) {
+                for (int i = 0; i < entries.size(); i++) {
                     UnitEntry e = entries.get(i);
                     IndexEntry line;
                     switch (e.type()) {

@@ -27,7 +27,7 @@ import java.util.RandomAccess;
  * b.add(new UnitEntry("Metadata", EntryType.DIRECTORY, 0, mtime, 0755, null)); // in path order
  * b.add(new UnitEntry("Metadata/a.xml", EntryType.FILE, 120, mtime, 0644, null));
  * EntryList entries = b.build();
- * int slot = entries.indexOf("Metadata/a.xml"); // 1
+ * int slot = entries.indexOfPath("Metadata/a.xml"); // 1
  * }</pre>
  *
  * <p>Records: shared byte count, suffix length, suffix bytes (all lengths unsigned LEB128), then the attributes:
@@ -123,15 +123,11 @@ public final class EntryList extends AbstractList<UnitEntry> implements RandomAc
 
     @Override
     public int indexOf(Object o) {
-        if (!(o instanceof String) && !(o instanceof UnitEntry)) {
+        if (!(o instanceof UnitEntry e)) {
             return -1;
         }
-        String path = o instanceof UnitEntry e ? e.path() : (String) o;
-        int i = indexOfPath(path);
-        if (i < 0 || o instanceof String) {
-            return i;
-        }
-        return get(i).equals(o) ? i : -1;
+        int i = indexOfPath(e.path());
+        return i >= 0 && get(i).equals(e) ? i : -1;
     }
 
     @Override
@@ -141,7 +137,7 @@ public final class EntryList extends AbstractList<UnitEntry> implements RandomAc
 
     @Override
     public boolean contains(Object o) {
-        return o instanceof UnitEntry && indexOf(o) >= 0;
+        return indexOf(o) >= 0;
     }
 
     /**

@@ -137,7 +137,8 @@ public final class Fs {
     }
 
     /**
-     * Forces every regular file and every folder under {@code root}, and {@code root} itself, to disk, several at a
+     * Forces every regular file and every folder under {@code root}, and {@code root} itself, to disk: with one
+     * {@code syncfs} of its file system where {@link #syncFileSystem(Path)} can, else each of them, several at a
      * time as {@link #fsyncAll} does, without holding the list: links are not followed.
      *
      * @param root a folder

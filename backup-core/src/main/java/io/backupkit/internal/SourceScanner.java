@@ -243,33 +243,30 @@ public final class SourceScanner {
             int[] nameAt = new int[count];
             int[] attrsAt = new int[count];
             int[] end = new int[count];
-            String[] names = new String[count];
+            int[] folderOf = new int[count]; // index in folders, or -1 for a file or link
+            // items: 2i is child i's own entry, 2i+1 the entries below child folder i
+            List<Integer> items = new ArrayList<>(count + folders.length);
             int p = 0;
+            int folder = 0;
             for (int i = 0; i < count; i++) {
                 int length = (int) EntryList.readVarLong(block, p);
                 nameAt[i] = EntryList.after(block, p);
                 attrsAt[i] = nameAt[i] + length;
                 end[i] = EntryList.attributesEnd(block, attrsAt[i]);
                 p = end[i];
-            }
-            // items: 2i is child i's own entry, 2i+1 the entries below child folder i
-            List<Integer> items = new ArrayList<>(count + folders.length);
-            for (int i = 0; i < count; i++) {
+                boolean isFolder = EntryList.isDirectory(block, attrsAt[i]);
+                folderOf[i] = isFolder ? folder++ : -1;
                 items.add(2 * i);
-                if (EntryList.isDirectory(block, attrsAt[i])) {
+                if (isFolder) {
                     items.add(2 * i + 1);
                 }
             }
             if (folders.length > 0) {
+                String[] names = new String[count];
                 for (int i = 0; i < count; i++) {
                     names[i] = new String(block, nameAt[i], attrsAt[i] - nameAt[i], StandardCharsets.UTF_8);
                 }
                 items.sort((a, b) -> key(names, a).compareTo(key(names, b)));
-            }
-            int folder = 0;
-            int[] folderOf = new int[count];
-            for (int i = 0; i < count; i++) {
-                folderOf[i] = EntryList.isDirectory(block, attrsAt[i]) ? folder++ : -1;
             }
             int mark = prefix.length();
             for (int item : items) {
