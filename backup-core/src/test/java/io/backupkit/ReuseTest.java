@@ -183,12 +183,14 @@ class ReuseTest {
         BackupPlan p = plan().build();
         String first = p.backup().snapshotId();
         Path dir = dest.resolve(first);
-        // Metadata's index with its lines reversed (same entries, another order), manifest updated to match
+        // Metadata's index with its lines reversed (same entries, another order), manifest updated to match, in a
+        // snapshot of an earlier version (no digest of the entries): its index is compared line by line
         Path metadata = dir.resolve("index/Metadata.jsonl");
         List<String> lines = new ArrayList<>(Files.readAllLines(metadata));
         java.util.Collections.reverse(lines);
         Files.write(metadata, lines);
         Path manifest = dir.resolve("manifest.json");
+        removeEntryDigests(manifest);
         Files.writeString(manifest, Files.readString(manifest).replaceAll(
                 "(\"index\" : \"index/Metadata.jsonl\",\\s*\"indexSha256\" : \")[0-9a-f]+",
                 "$1" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -234,6 +236,80 @@ class ReuseTest {
         bytes[bytes.length / 2] ^= 0x55;
         Files.write(file, bytes);
         Files.setLastModifiedTime(file, time);
+    }
+
+    private static void removeEntryDigests(Path manifest) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode) JSON
+                .readTree(manifest.toFile());
+        for (JsonNode u : m.get("units")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) u).remove("entriesSha256");
+        }
+        Files.write(manifest, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    }
+
+    @Test
+    void shouldRecordTheEntriesDigestOfEveryUnitAndCarryItForward() throws Exception {
+        BackupPlan p = plan().special("Media/localhost").build();
+        BackupResult first = p.backup();
+        BackupResult second = p.backup();
+
+        Map<String, String> digests = new TreeMap<>();
+        for (JsonNode u : manifest(first.snapshotId()).get("units")) {
+            assertThat(u.path("entriesSha256").asText()).as(u.toString()).matches("[0-9a-f]{64}");
+            digests.put(u.get("name").asText(), u.get("entriesSha256").asText());
+        }
+        Map<String, String> reused = new TreeMap<>();
+        for (JsonNode u : manifest(second.snapshotId()).get("units")) {
+            reused.put(u.get("name").asText(), u.get("entriesSha256").asText());
+        }
+        assertThat(reused).isEqualTo(digests);
+        assertThat(second.unitsReused()).isEqualTo(second.units());
+    }
+
+    @Test
+    void shouldReuseTheUnitsOfASnapshotWithoutEntriesDigestsAndRecordThem() throws Exception {
+        BackupPlan p = plan().build();
+        BackupResult first = p.backup();
+        Path manifest = dest.resolve(first.snapshotId()).resolve("manifest.json");
+        Map<String, String> digests = new TreeMap<>();
+        for (JsonNode u : manifest(first.snapshotId()).get("units")) {
+            digests.put(u.get("name").asText(), u.get("entriesSha256").asText());
+        }
+        removeEntryDigests(manifest); // a snapshot of an earlier version
+        rehashManifest(first.snapshotId());
+
+        BackupResult second = p.backup();
+
+        assertThat(second.unitsReused()).as("compared line by line").isEqualTo(second.units());
+        Map<String, String> recorded = new TreeMap<>();
+        for (JsonNode u : manifest(second.snapshotId()).get("units")) {
+            recorded.put(u.get("name").asText(), u.path("entriesSha256").asText());
+        }
+        assertThat(recorded).as("the digest of the walked entries, as the run that wrote them records it")
+                .isEqualTo(digests);
+        assertThat(p.backup().unitsReused()).isEqualTo(second.units());
+    }
+
+    @Test
+    void shouldRewriteAUnitWhenOnlyATimeOrAModeChanged() throws Exception {
+        BackupPlan p = plan().build();
+        String first = p.backup().snapshotId();
+        Path json = source.resolve("Metadata/Movies/with space/ and more.json");
+        FileTime t = Files.getLastModifiedTime(json);
+        Files.setLastModifiedTime(json, FileTime.from(t.toInstant().plusNanos(1000))); // size and content unchanged
+        Path logs = source.resolve("Logs");
+        Files.setPosixFilePermissions(logs, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+
+        BackupResult second = p.backup();
+
+        JsonNode m = manifest(second.snapshotId());
+        assertThat(unit(m, "Metadata").path("reusedFrom").isMissingNode()).as("a time changed").isTrue();
+        assertThat(unit(m, "Logs").path("reusedFrom").isMissingNode()).as("a folder's mode changed").isTrue();
+        assertThat(unit(m, "Media").path("reusedFrom").asText()).isEqualTo(first);
+        assertThat(unit(m, "Metadata").get("entriesSha256").asText())
+                .isNotEqualTo(unit(manifest(first), "Metadata").get("entriesSha256").asText());
+        p.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
     }
 
     private void rehashManifest(String id) throws Exception {

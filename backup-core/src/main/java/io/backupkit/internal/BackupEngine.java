@@ -356,7 +356,7 @@ public final class BackupEngine {
         try {
             boolean folder = unit.special() || plan.archiver().extension().isEmpty();
             if (!folder) {
-                boolean same = prev.sameEntries(r, unit.entries(), this::matches);
+                boolean same = unchangedSince(prev, r, unit);
                 if (prev == previous) {
                     sameAsPrevious.put(unit, same);
                 }
@@ -852,7 +852,7 @@ public final class BackupEngine {
         boolean read = false;
         try {
             Boolean known = sameAsPrevious.get(unit);
-            if (known != null ? !known : !previous.sameEntries(r, unit.entries(), this::matches)) {
+            if (known != null ? !known : !unchangedSince(previous, r, unit)) {
                 return null;
             }
             checked = recentCheck(from, r);
@@ -889,12 +889,41 @@ public final class BackupEngine {
         Manifest.UnitRecord record = new Manifest.UnitRecord(unit.name(), r.kind(), archiveRel, r.archiveSize(),
                 r.archiveSha256(), indexRel, r.indexSha256(), r.files(), r.directories(), r.links(), r.bytes(),
                 previous.id(), IsoTimes.format(Files.getLastModifiedTime(archive, LinkOption.NOFOLLOW_LINKS)),
-                checked);
+                checked, r.entriesSha256() != null ? r.entriesSha256() : EntryDigest.of(unit.entries()));
         Json.writeDurably(state, record);
         log.info("Unit '{}' unchanged since snapshot {}; its archive is {} ({})", UnitNames.display(unit.name()),
                 previous.id(), linked ? "hard-linked" : "copied", read ? "read and checked now"
                         : "last read and checked " + checked + ", within recheckAfter " + plan.recheckAfter());
         return record;
+    }
+
+    /**
+     * Whether a unit's entries walked now are the ones the index of an earlier snapshot lists, each unchanged (see
+     * {@link #matches}). With the entries' digest in the unit's record, that is one comparison of digests, and the
+     * index is only hashed, so a damaged one is not carried forward; a record of an earlier version, or a unit
+     * holding a captured database (never unchanged), is compared line by line.
+     */
+    private boolean unchangedSince(PreviousSnapshot prev, Manifest.UnitRecord r, Unit unit) throws IOException {
+        if (r.entriesSha256() == null || holdsDatabase(unit)) {
+            return prev.sameEntries(r, unit.entries(), this::matches);
+        }
+        if (!EntryDigest.of(unit.entries()).equals(r.entriesSha256())) {
+            return false;
+        }
+        prev.checkIndex(r);
+        return true;
+    }
+
+    private boolean holdsDatabase(Unit unit) {
+        if (databases.isEmpty()) {
+            return false;
+        }
+        for (UnitEntry e : unit.entries()) {
+            if (e.type() == EntryType.FILE && databases.marks(e.path())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -1031,7 +1060,7 @@ public final class BackupEngine {
         Manifest.UnitRecord record = new Manifest.UnitRecord(unit.name(),
                 unit.special() ? Manifest.UnitRecord.FOLDER : Manifest.UnitRecord.ARCHIVE, archiveRel, archiveSize,
                 archiveSha, indexRel, indexSha, recorder.files, recorder.dirs, recorder.links, recorder.bytes,
-                recorder.allReused() ? previous.id() : null, archiveMtime, archiveChecked);
+                recorder.allReused() ? previous.id() : null, archiveMtime, archiveChecked, recorder.entriesSha256);
         Json.writeDurably(state, record);
         events.send(new ProgressEvent.UnitFinished(unit.name(), false, recorder.files, recorder.bytes));
         return record;
@@ -1234,6 +1263,7 @@ public final class BackupEngine {
         private long links;
         private long bytes;
         private HashingOutput created; // the archive, when the archiver wrote it through create()
+        private String entriesSha256; // the digest of the entries the index lists, once written
 
         Recorder(Unit unit, PreviousFolder previousFolder, Path archiveRoot, Map<String, Path> copies) {
             this.unit = unit;
@@ -1492,9 +1522,10 @@ public final class BackupEngine {
             }
         }
 
-        /** Writes the index durably; returns its SHA-256. */
+        /** Writes the index durably, and the digest of its entries ({@link EntryDigest}); returns its SHA-256. */
         String writeIndex(Path file) throws IOException {
             MessageDigest md = Hashing.sha256();
+            EntryDigest listed = new EntryDigest();
             try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
                  OutputStream buffered = new BufferedOutputStream(new DigestOutputStream(raw, md), 64 * 1024);
@@ -1527,8 +1558,10 @@ public final class BackupEngine {
                         }
                     }
                     IndexLines.write(w, line);
+                    listed.add(e.path(), e.type(), line.size(), e.mtime(), e.mode(), e.linkTarget());
                 }
             }
+            entriesSha256 = listed.sha256();
             Fs.fsync(file);
             return Hashing.hex(md.digest());
         }

@@ -63,9 +63,14 @@ public final class Databases {
         return new Databases(globs, of(manifest).isEmpty() ? List.of() : Providers.databaseCaptures(loader));
     }
 
+    /** @return {@code true} when the plan marks no file as a database */
+    public boolean isEmpty() {
+        return globs.isEmpty();
+    }
+
     /**
      * @param path a source-relative path
-     * @return {@code true} when the plan marks it as a database
+     * @return whether a database glob of the plan matches it
      */
     public boolean marks(String path) {
         return !globs.isEmpty() && Glob.anyMatches(globs, path);

@@ -102,11 +102,16 @@ public record Manifest(int formatVersion, String engineVersion, String id, Strin
      *        the run that wrote it, or the last run that re-hashed it before reusing it; {@code null} for a folder
      *        or a snapshot of an earlier version. A later backup reuses the archive without reading it while this
      *        is within {@link io.backupkit.BackupPlan#recheckAfter()} and the file's size and time are unchanged
+     * @param entriesSha256 SHA-256 of the entries the index lists, in a fixed binary form (path, type, mode, time,
+     *        a file's size, a link's target): a later backup that walks entries with the same digest reuses the unit
+     *        without reading the index; {@code null} for a snapshot of an earlier version, which is compared line by
+     *        line
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UnitRecord(String name, String kind, String archive, long archiveSize, String archiveSha256,
                              String index, String indexSha256, long files, long directories, long links,
-                             long bytes, String reusedFrom, String archiveMtime, String checked) {
+                             long bytes, String reusedFrom, String archiveMtime, String checked,
+                             String entriesSha256) {
 
         /** Kind of a unit written by the plan's archiver. */
         public static final String ARCHIVE = "archive";

@@ -124,6 +124,19 @@ final class PreviousSnapshot {
     }
 
     /**
+     * Hashes one unit's index without parsing it.
+     *
+     * @param unit the unit's record
+     * @throws IOException if the index cannot be read or its hash differs from the manifest's
+     */
+    void checkIndex(Manifest.UnitRecord unit) throws IOException {
+        Path index = indexFile(unit);
+        if (!Hashing.sha256(index).equals(unit.indexSha256())) {
+            throw new IOException("index " + index + " does not match its SHA-256 in the manifest");
+        }
+    }
+
+    /**
      * Reads one unit's index, checking its SHA-256 against the manifest.
      *
      * @param unit the unit's record

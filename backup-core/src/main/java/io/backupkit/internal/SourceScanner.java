@@ -52,6 +52,7 @@ public final class SourceScanner {
     private final Consumer<String> warnings;
     private final boolean unixView;
     private final boolean posixView;
+    private final boolean fastMode;
 
     /**
      * @param source the source folder
@@ -63,6 +64,16 @@ public final class SourceScanner {
      */
     public SourceScanner(Path source, List<Glob> excludes, List<String> special, List<String> split,
                          Consumer<String> warnings) {
+        this(source, excludes, special, split, warnings, true);
+    }
+
+    /**
+     * @param fastMode whether the mode may be read from the attributes {@code readAttributes(path,
+     *        PosixFileAttributes.class)} returns, where {@link UnixMode} can; {@code false} always asks the
+     *        {@code unix} view
+     */
+    SourceScanner(Path source, List<Glob> excludes, List<String> special, List<String> split,
+                  Consumer<String> warnings, boolean fastMode) {
         this.source = source;
         this.excludes = List.copyOf(excludes);
         this.special = List.copyOf(special);
@@ -76,6 +87,7 @@ public final class SourceScanner {
         Set<String> views = source.getFileSystem().supportedFileAttributeViews();
         this.unixView = views.contains("unix");
         this.posixView = views.contains("posix");
+        this.fastMode = fastMode && unixView && posixView && UnixMode.available();
     }
 
     /**
@@ -415,16 +427,22 @@ public final class SourceScanner {
             Fs.resolve(source, rel); // fails clearly when the locale cannot represent the name
         }
         try {
-            if (unixView) {
+            PosixFileAttributes posix = fastMode ? Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW)
+                    : null;
+            int fast = posix == null ? -1 : UnixMode.of(posix);
+            UnitEntry entry = null;
+            if (fast >= 0) {
+                entry = entry(path, rel, posix, fast & 07777);
+            } else if (unixView) {
                 Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRS, NOFOLLOW);
                 int mode = (Integer) a.get("mode") & 07777;
                 FileTime mtime = (FileTime) a.get("lastModifiedTime");
                 if ((Boolean) a.get("isSymbolicLink")) {
-                    return new UnitEntry(rel, EntryType.SYMLINK, 0, mtime, mode, linkTarget(path));
+                    entry = new UnitEntry(rel, EntryType.SYMLINK, 0, mtime, mode, linkTarget(path));
                 } else if ((Boolean) a.get("isDirectory")) {
-                    return new UnitEntry(rel, EntryType.DIRECTORY, 0, mtime, mode, null);
+                    entry = new UnitEntry(rel, EntryType.DIRECTORY, 0, mtime, mode, null);
                 } else if ((Boolean) a.get("isRegularFile")) {
-                    return new UnitEntry(rel, EntryType.FILE, (Long) a.get("size"), mtime, mode, null);
+                    entry = new UnitEntry(rel, EntryType.FILE, (Long) a.get("size"), mtime, mode, null);
                 }
             } else {
                 BasicFileAttributes a = posixView
@@ -432,22 +450,29 @@ public final class SourceScanner {
                         : Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW);
                 int mode = a instanceof PosixFileAttributes p ? toMode(p.permissions())
                         : a.isDirectory() ? 0755 : 0644;
-                if (a.isSymbolicLink()) {
-                    return new UnitEntry(rel, EntryType.SYMLINK, 0, a.lastModifiedTime(), mode, linkTarget(path));
-                } else if (a.isDirectory()) {
-                    return new UnitEntry(rel, EntryType.DIRECTORY, 0, a.lastModifiedTime(), mode, null);
-                } else if (a.isRegularFile()) {
-                    return new UnitEntry(rel, EntryType.FILE, a.size(), a.lastModifiedTime(), mode, null);
-                }
+                entry = entry(path, rel, a, mode);
             }
-            warnings.accept("skipped '" + rel + "': not a regular file, folder or link (socket, FIFO or device)");
-            return null;
+            if (entry == null) {
+                warnings.accept("skipped '" + rel + "': not a regular file, folder or link (socket, FIFO or device)");
+            }
+            return entry;
         } catch (NoSuchFileException e) {
             warnings.accept("skipped '" + rel + "': it vanished during the backup");
             return null;
         } catch (IOException e) {
             throw new BackupException("Cannot read " + path + ": " + describe(e), e);
         }
+    }
+
+    private static UnitEntry entry(Path path, String rel, BasicFileAttributes a, int mode) throws IOException {
+        if (a.isSymbolicLink()) {
+            return new UnitEntry(rel, EntryType.SYMLINK, 0, a.lastModifiedTime(), mode, linkTarget(path));
+        } else if (a.isDirectory()) {
+            return new UnitEntry(rel, EntryType.DIRECTORY, 0, a.lastModifiedTime(), mode, null);
+        } else if (a.isRegularFile()) {
+            return new UnitEntry(rel, EntryType.FILE, a.size(), a.lastModifiedTime(), mode, null);
+        }
+        return null;
     }
 
     /** @return whether {@code s} from {@code from} on is ASCII, which every file-name encoding represents */

@@ -75,4 +75,58 @@ class SourceScannerTest {
         assertThat(units.get(2).entries()).extracting(UnitEntry::path)
                 .containsExactly("Media/localhost", "Media/localhost/x", "Media/localhost/x/f");
     }
+    @Test
+    void shouldReadTheWholeModeTheSameWayWithTheFastReaderAndTheUnixView() throws Exception {
+        Path shared = Files.createDirectories(source.resolve("top/shared"));
+        Path tmp = Files.createDirectories(source.resolve("top/tmp"));
+        Path tool = Files.writeString(source.resolve("top/tool"), "#!/bin/sh\n");
+        Path plain = Files.writeString(source.resolve("top/plain.txt"), "text");
+        Files.createSymbolicLink(source.resolve("top/link"), Path.of("plain.txt"));
+        chmod("2775", shared); // set-group-ID folder, as shared media folders often are
+        chmod("1777", tmp);
+        chmod("4750", tool);
+        chmod("0640", plain);
+
+        List<UnitEntry> fast = unit(new SourceScanner(source, List.of(), List.of(), List.of(), w -> { }, true),
+                "top");
+        List<UnitEntry> view = unit(new SourceScanner(source, List.of(), List.of(), List.of(), w -> { }, false),
+                "top");
+
+        assertThat(UnixMode.available()).as("the tests open sun.nio.fs, as backupkit.jar does").isTrue();
+        assertThat(fast).containsExactlyElementsOf(view);
+        assertThat(modeOf(fast, "top/shared")).isEqualTo(02775);
+        assertThat(modeOf(fast, "top/tmp")).isEqualTo(01777);
+        assertThat(modeOf(fast, "top/tool")).isEqualTo(04750);
+        assertThat(modeOf(fast, "top/plain.txt")).isEqualTo(0640);
+        assertThat(fast).filteredOn(e -> e.path().equals("top/link")).singleElement()
+                .satisfies(e -> assertThat(e.type()).isEqualTo(EntryType.SYMLINK))
+                .satisfies(e -> assertThat(e.linkTarget()).isEqualTo("plain.txt"));
+    }
+
+    @Test
+    void shouldNotReadModesFromAttributesOfAnotherKind() throws IOException {
+        Path file = Files.writeString(source.resolve("f"), "x");
+        java.nio.file.attribute.PosixFileAttributes real = Files.readAttributes(file,
+                java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        java.nio.file.attribute.PosixFileAttributes other = (java.nio.file.attribute.PosixFileAttributes)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {java.nio.file.attribute.PosixFileAttributes.class}, (proxy, m, args) -> null);
+
+        assertThat(UnixMode.of(real))
+                .isEqualTo(Files.getAttribute(file, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertThat(UnixMode.of(other)).as("not the JDK's Unix attributes").isEqualTo(-1);
+    }
+
+    private static List<UnitEntry> unit(SourceScanner scanner, String name) {
+        return scanner.scan().stream().filter(u -> u.name().equals(name)).findFirst().orElseThrow().entries();
+    }
+
+    private static int modeOf(List<UnitEntry> entries, String path) {
+        return entries.stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow().mode();
+    }
+
+    private static void chmod(String mode, Path p) throws Exception {
+        Process chmod = new ProcessBuilder("chmod", mode, p.toString()).inheritIO().start();
+        assertThat(chmod.waitFor()).as("chmod " + mode + " " + p).isZero();
+    }
 }
