@@ -250,6 +250,14 @@ class BackupRunTest {
                 .map(ProgressEvent.Progress.class::cast).reduce((a, b) -> b).orElseThrow();
         assertThat(last.filesDone()).isEqualTo(last.filesTotal());
         assertThat(last.bytesDone()).isEqualTo(last.bytesTotal()).isEqualTo(r.bytes());
+        // units are written on several threads: the counts a listener sees still only grow, one file at a time
+        List<Long> done = events.stream().filter(e -> e instanceof ProgressEvent.Progress)
+                .map(e -> ((ProgressEvent.Progress) e).filesDone()).toList();
+        assertThat(done).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, r.files()).boxed()
+                .toList());
+        List<Long> bytes = events.stream().filter(e -> e instanceof ProgressEvent.Progress)
+                .map(e -> ((ProgressEvent.Progress) e).bytesDone()).toList();
+        assertThat(bytes).isSorted();
     }
 
     @Test

@@ -1507,9 +1507,13 @@ public final class BackupEngine {
         }
 
         private void progress(UnitEntry entry, long size) {
-            long f = filesDone.incrementAndGet();
-            long b = bytesDone.addAndGet(size);
-            events.send(new ProgressEvent.Progress(unit.name(), entry.path(), f, filesTotal, b, bytesTotal));
+            // counted and sent in one step (send holds the same lock): units are written on several threads, and a
+            // listener must never see the counts go back
+            synchronized (events) {
+                long f = filesDone.incrementAndGet();
+                long b = bytesDone.addAndGet(size);
+                events.send(new ProgressEvent.Progress(unit.name(), entry.path(), f, filesTotal, b, bytesTotal));
+            }
         }
 
         void checkComplete(Archiver archiver) {

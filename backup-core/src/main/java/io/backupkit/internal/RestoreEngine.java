@@ -36,6 +36,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -1245,11 +1246,22 @@ public final class RestoreEngine {
         public void directory(IndexEntry entry) throws IOException {
             throwFailure();
             Path p = Fs.resolve(root, entry.path());
-            if (!folders.contains(p.toString()) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new FileAlreadyExistsException(p.toString(), null, "a file of the snapshot is already there");
+            if (!folders.contains(p.toString())) {
+                // made without asking first whether it is there: on JDK 17, asking about a missing path throws (and
+                // fills the stack traces of) two exceptions inside the JDK, and a snapshot has a folder per file or two
+                try {
+                    Files.createDirectory(p);
+                    made(p);
+                } catch (FileAlreadyExistsException e) {
+                    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) { // a file, or a link even to a folder
+                        throw new FileAlreadyExistsException(p.toString(), null,
+                                "a file of the snapshot is already there");
+                    }
+                    made(p);
+                } catch (NoSuchFileException e) {
+                    folder(p); // with the folders above it
+                }
             }
-            folder(p);
             directories.add(new Folder(entry.path(), IsoTimes.parse(entry.mtime()), entry.mode()));
         }
 
@@ -1263,8 +1275,13 @@ public final class RestoreEngine {
                 return;
             }
             Files.createDirectories(dir);
+            made(dir);
+        }
+
+        /** Remembers a folder that exists now, and the ones above it up to the root. */
+        private void made(Path dir) {
             for (Path d = dir; d != null && d.startsWith(root) && folders.add(d.toString()); d = d.getParent()) {
-                // every folder up to the root now exists
+                // every folder up to the root exists
             }
         }
 

@@ -38,6 +38,36 @@ class ExtractSinkTest {
     }
 
     @Test
+    void shouldMakeFoldersOverExistingOnesAndRefuseAFileOrALinkInAFoldersPlace() throws Exception {
+        Files.createDirectories(tmp.resolve("kept/inner"));
+        Files.writeString(tmp.resolve("a-file"), "x");
+        Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(tmp.resolve("a-link"), tmp.resolve("elsewhere"));
+        try (RestoreEngine.ExtractSink sink = new RestoreEngine.ExtractSink(tmp)) {
+            sink.directory(folder("kept"));
+            sink.directory(folder("kept/inner"));
+            sink.directory(folder("new/deeper"));
+            for (String taken : new String[] {"a-file", "a-link"}) {
+                java.nio.file.FileAlreadyExistsException e = catchThrowableOfType(
+                        java.nio.file.FileAlreadyExistsException.class, () -> sink.directory(folder(taken)));
+                assertThat(e).as(taken).isNotNull();
+                assertThat(e.getFile()).isEqualTo(tmp.resolve(taken).toString());
+                assertThat(e.getReason()).isEqualTo("a file of the snapshot is already there");
+            }
+            sink.finish();
+        }
+        assertThat(tmp.resolve("new/deeper")).isDirectory();
+        assertThat(Files.getLastModifiedTime(tmp.resolve("new/deeper"))).isEqualTo(FileTime.from(Instant.parse(TIME)));
+        assertThat(Files.readString(tmp.resolve("a-file"))).isEqualTo("x");
+        assertThat(Files.isSymbolicLink(tmp.resolve("a-link"))).isTrue();
+        assertThat(tmp.resolve("elsewhere")).isEmptyDirectory();
+    }
+
+    private static IndexEntry folder(String path) {
+        return new IndexEntry(path, EntryType.DIRECTORY, 0, TIME, 0755, null, null);
+    }
+
+    @Test
     void shouldKeepTheBytesHeldForTheWritersWithinTheBound() throws Exception {
         int bound = 256 * 1024;
         int small = 64 * 1024;
