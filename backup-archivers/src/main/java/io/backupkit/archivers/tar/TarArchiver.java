@@ -24,6 +24,18 @@ abstract sealed class TarArchiver implements Archiver permits TarGzArchiver, Tar
     /** Between the compressor and the file. */
     private static final int FILE_BUFFER = 256 * 1024;
 
+    /**
+     * Option of every tar archiver: threads per unit that open, read and hash its small files ahead of the thread
+     * that writes the tar stream ({@link TarAhead}), 0-{@value #MAX_READERS} or {@code auto} (default): 1 on machines
+     * with up to 2 cores, else 2. 0 reads every file on the writing thread. The archive's bytes do not depend on it,
+     * so it is not a content option: archives written with any number are reused alike.
+     */
+    static final String READERS = "readers";
+    /** Default of the {@code readers} option. */
+    static final String DEFAULT_READERS = "auto";
+    /** Most reader threads per unit accepted. */
+    static final int MAX_READERS = 16;
+
     /** Wraps the archive file in a compressing stream. */
     @FunctionalInterface
     interface Compressor {
@@ -53,6 +65,23 @@ abstract sealed class TarArchiver implements Archiver permits TarGzArchiver, Tar
         return TarReader.DEFAULT_XZ_MEMORY_LIMIT_MIB;
     }
 
+    /** @return what {@code readers=auto} means on this machine: 1 with up to 2 cores, else 2 */
+    static int autoReaders() {
+        return Runtime.getRuntime().availableProcessors() <= 2 ? 1 : 2;
+    }
+
+    private int readers(Map<String, String> options) throws IOException {
+        return TarOptions.integerOrAuto(id(), options, READERS, autoReaders(), 0, MAX_READERS);
+    }
+
+    /** @return the default options but {@code readers}, which changes how fast an archive is written, not its bytes */
+    @Override
+    public final java.util.Set<String> contentOptions() {
+        java.util.Set<String> content = new java.util.TreeSet<>(defaultOptions().keySet());
+        content.remove(READERS);
+        return java.util.Set.copyOf(content);
+    }
+
     /**
      * Checks the option values when the plan is built, with the same rules (and messages) as {@link #write}.
      *
@@ -64,6 +93,7 @@ abstract sealed class TarArchiver implements Archiver permits TarGzArchiver, Tar
         try {
             compressor(options);
             xzMemoryLimitMiB(options);
+            readers(options);
             return List.of();
         } catch (IOException e) {
             return List.of(e.getMessage());
@@ -88,6 +118,7 @@ abstract sealed class TarArchiver implements Archiver permits TarGzArchiver, Tar
     @Override
     public final void write(ArchiveWriteRequest request) throws IOException {
         Compressor compressor = compressor(request.options());
+        int readers = readers(request.options());
         OutputStream file = request.create(); // written in one pass: hashed on its way, not read back
         OutputStream out;
         try {
@@ -100,7 +131,7 @@ abstract sealed class TarArchiver implements Archiver permits TarGzArchiver, Tar
             }
             throw e;
         }
-        TarWriter.write(request, out);
+        TarWriter.write(request, out, readers);
     }
 
     /**

@@ -10,7 +10,9 @@ import java.util.Map;
  * {@code tar.gz}: pax tar archives compressed with gzip (zlib's deflate through the JDK), which every system can
  * open. Slower than {@code tar.zst} at a similar size; choose it when the archives must open anywhere.
  *
- * <p>Options: {@code level}, the gzip level 1-9 (default {@value #DEFAULT_LEVEL}).
+ * <p>Options: {@code level}, the gzip level 1-9 (default {@value #DEFAULT_LEVEL}); {@code readers}, threads per unit
+ * that read and hash small files ahead of the writer, 0-16 or {@code auto} (default: 1 with up to 2 cores, else 2),
+ * not a content option.
  *
  * <pre>{@code
  * BackupPlan.builder().archiver("tar.gz").archiverOption("level", "1")...
@@ -38,11 +40,11 @@ public final class TarGzArchiver extends TarArchiver {
     }
 
     /**
-     * @return {@code level=6}
+     * @return {@code level=6}, {@code readers=auto}
      */
     @Override
     public Map<String, String> defaultOptions() {
-        return Map.of("level", Integer.toString(DEFAULT_LEVEL));
+        return Map.of("level", Integer.toString(DEFAULT_LEVEL), READERS, DEFAULT_READERS);
     }
 
     @Override

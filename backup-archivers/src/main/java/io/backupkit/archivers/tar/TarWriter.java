@@ -3,6 +3,7 @@ package io.backupkit.archivers.tar;
 import io.backupkit.spi.ArchiveWriteRequest;
 import io.backupkit.spi.UnitEntry;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,27 +48,59 @@ final class TarWriter {
      * @throws IOException if a file cannot be read or the archive cannot be written
      */
     static void write(ArchiveWriteRequest request, OutputStream out) throws IOException {
+        write(request, out, 0);
+    }
+
+    /**
+     * As {@link #write(ArchiveWriteRequest, OutputStream)}, with small files read ahead of the writer.
+     *
+     * @param request the unit
+     * @param out the (compressing) stream the archive goes to; closed when this returns
+     * @param readers threads reading small files ahead ({@link TarAhead}); 0 reads each file on this thread
+     * @throws IOException if a file cannot be read or the archive cannot be written
+     */
+    static void write(ArchiveWriteRequest request, OutputStream out, int readers) throws IOException {
         try (out) {
             TarStreamWriter tar = new TarStreamWriter(out, RECORD_BUFFER, COPY_BUFFER);
-            for (UnitEntry e : request.entries()) {
-                switch (e.type()) {
-                    case DIRECTORY -> tar.directory(e.path(), e.mode(), e.mtime());
-                    case SYMLINK -> tar.symlink(e.path(), e.linkTarget(), e.mtime());
-                    case FILE -> {
-                        InputStream in;
-                        try {
-                            in = request.openExact(e);
-                        } catch (NoSuchFileException vanished) {
-                            continue; // recorded by the engine; the entry is left out
-                        }
-                        try (in) {
-                            tar.file(e.path(), e.mode(), e.mtime(), e.size(), in);
-                        }
+            if (readers <= 0) {
+                for (UnitEntry e : request.entries()) {
+                    entry(request, tar, e, null);
+                }
+            } else {
+                try (TarAhead ahead = new TarAhead(request, readers)) {
+                    for (TarAhead.Item item; (item = ahead.next()) != null; ) {
+                        entry(request, tar, item.entry(), item.content());
                     }
-                    default -> throw new IOException("cannot archive '" + e.path() + "' of type " + e.type());
                 }
             }
             tar.finish();
+        }
+    }
+
+    private static void entry(ArchiveWriteRequest request, TarStreamWriter tar, UnitEntry e, byte[] content)
+            throws IOException {
+        switch (e.type()) {
+            case DIRECTORY -> tar.directory(e.path(), e.mode(), e.mtime());
+            case SYMLINK -> tar.symlink(e.path(), e.linkTarget(), e.mtime());
+            case FILE -> {
+                if (content == TarAhead.VANISHED) {
+                    return; // recorded by the engine; the entry is left out
+                }
+                InputStream in;
+                if (content != null) {
+                    in = new ByteArrayInputStream(content);
+                } else {
+                    try {
+                        in = request.openExact(e);
+                    } catch (NoSuchFileException vanished) {
+                        return; // recorded by the engine; the entry is left out
+                    }
+                }
+                try (in) {
+                    tar.file(e.path(), e.mode(), e.mtime(), e.size(), in);
+                }
+            }
+            default -> throw new IOException("cannot archive '" + e.path() + "' of type " + e.type());
         }
     }
 }

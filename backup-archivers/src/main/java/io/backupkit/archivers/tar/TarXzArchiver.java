@@ -19,6 +19,8 @@ import java.util.Map;
  *   <li>{@code memoryLimitMiB}, 1-{@value #MAX_MEMORY_LIMIT_MIB} (default {@value #DEFAULT_MEMORY_LIMIT_MIB}): the most
  *       memory the decoder may use when reading, so a crafted archive cannot exhaust the heap. Writing refuses a
  *       level whose archives could not be read back within it (level 9 needs 65 MiB).</li>
+ *   <li>{@code readers}, threads per unit that read and hash small files ahead of the writer, 0-16 or {@code auto}
+ *       (default: 1 with up to 2 cores, else 2); not a content option.</li>
  * </ul>
  *
  * <pre>{@code
@@ -51,12 +53,12 @@ public final class TarXzArchiver extends TarArchiver {
     }
 
     /**
-     * @return {@code level=6}, {@code memoryLimitMiB=256}
+     * @return {@code level=6}, {@code memoryLimitMiB=256}, {@code readers=auto}
      */
     @Override
     public Map<String, String> defaultOptions() {
         return Map.of("level", Integer.toString(DEFAULT_LEVEL),
-                "memoryLimitMiB", Integer.toString(DEFAULT_MEMORY_LIMIT_MIB));
+                "memoryLimitMiB", Integer.toString(DEFAULT_MEMORY_LIMIT_MIB), READERS, DEFAULT_READERS);
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.Map;
  *       cores, at most 4, so the one large unit a media-server folder usually has is not left on one core.
  *       {@code auto} is recorded as such in the manifest, so the same plan on another machine reuses unchanged
  *       archives.</li>
+ *   <li>{@code readers}, threads per unit that read and hash small files ahead of the writer, 0-16 or {@code auto}
+ *       (default: 1 with up to 2 cores, else 2); not a content option, as the archive's bytes do not change.</li>
  * </ul>
  *
  * <pre>{@code
@@ -53,11 +55,11 @@ public final class TarZstArchiver extends TarArchiver {
     }
 
     /**
-     * @return {@code level=3}, {@code workers=auto}
+     * @return {@code level=3}, {@code workers=auto}, {@code readers=auto}
      */
     @Override
     public Map<String, String> defaultOptions() {
-        return Map.of("level", Integer.toString(DEFAULT_LEVEL), "workers", DEFAULT_WORKERS);
+        return Map.of("level", Integer.toString(DEFAULT_LEVEL), "workers", DEFAULT_WORKERS, READERS, DEFAULT_READERS);
     }
 
     /**

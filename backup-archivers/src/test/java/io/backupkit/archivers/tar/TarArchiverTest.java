@@ -232,4 +232,79 @@ class TarArchiverTest {
         }
         return out.toByteArray();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tar.gz", "tar.xz", "tar.zst"})
+    void shouldWriteTheSameBytesWithAnyNumberOfReaders(String id) throws IOException {
+        List<UnitEntry> entries = new ArrayList<>();
+        entries.add(dir("Metadata"));
+        for (int i = 0; i < 700; i++) { // more than the readers queue ahead, by count and by bytes
+            entries.add(file("Metadata/f" + (1000 + i) + ".xml", i % 7 == 0 ? 0 : 1 + (i * 7919L) % 40_000, 0644));
+            if (i % 100 == 0) {
+                entries.add(file("Metadata/big" + i + ".bif", TarAhead.SMALL_FILE + 1 + i, 0600)); // streamed
+                entries.add(new UnitEntry("Metadata/link" + i, EntryType.SYMLINK, 0, TIME, 0777, "f1000.xml"));
+                entries.add(file("Metadata/gone" + i, 10, 0644));
+            }
+        }
+        entries.add(file("Metadata/exactly-small.jpg", TarAhead.SMALL_FILE, 0644));
+        Set<String> vanished = Set.of("Metadata/gone0", "Metadata/gone300", "Metadata/gone600");
+        Map<String, String> level = id.equals("tar.xz") ? Map.of("level", "0") : Map.of("level", "1");
+
+        Map<String, byte[]> archives = new java.util.LinkedHashMap<>();
+        for (String readers : List.of("0", "1", "3", "auto")) {
+            Path archive = tmp.resolve("r" + readers + "." + id);
+            Map<String, String> options = new HashMap<>(level);
+            options.put("readers", readers);
+            List<TrackedStream> opened = TarFixtures.write(TarFixtures.archiver(id), archive, entries, options,
+                    vanished);
+            assertThat(opened).as("readers=" + readers).hasSize(700 + 7 + 4 + 1).allSatisfy(s -> {
+                assertThat(s.atEnd).as(s.path + " read to its end").isTrue();
+                assertThat(s.closed).as(s.path + " closed").isTrue();
+            });
+            archives.put(readers, Files.readAllBytes(archive));
+        }
+        assertThat(archives.values()).allSatisfy(a -> assertThat(a).isEqualTo(archives.get("0")));
+        Map<String, ArchivedEntry> read = TarFixtures.readAll(TarFixtures.archiver(id), tmp.resolve("r3." + id),
+                Map.of(), null);
+        assertThat(read).doesNotContainKeys(vanished.toArray(String[]::new)).hasSize(entries.size() - 3);
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(Thread::isAlive)
+                .noneMatch(t -> t.getName().startsWith(TarAhead.THREAD_NAME));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tar.gz", "tar.xz", "tar.zst"})
+    void shouldFailWithTheReadersErrorAndLeaveNoReaderRunning(String id) {
+        List<UnitEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            entries.add(file("f" + (1000 + i), 5_000, 0644));
+        }
+        Path archive = archive(id);
+        assertThatThrownBy(() -> TarArchiverTest.writeFailingAt(id, archive, entries, "f1100"))
+                .isInstanceOf(IOException.class).hasMessage("cannot read f1100");
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(Thread::isAlive)
+                .noneMatch(t -> t.getName().startsWith(TarAhead.THREAD_NAME));
+    }
+
+    private static void writeFailingAt(String id, Path archive, List<UnitEntry> entries, String failing)
+            throws IOException {
+        TarFixtures.archiver(id).write(new io.backupkit.spi.ArchiveWriteRequest("", archive.getParent(), archive,
+                entries, Map.of("readers", "2"), (e, exact) -> {
+                    if (e.path().equals(failing)) {
+                        throw new IOException("cannot read " + failing);
+                    }
+                    return new ByteArrayInputStream(TarFixtures.content(e));
+                }));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "17", "many", "1.5", ""})
+    void shouldRejectReadersOtherThanAutoOrZeroToSixteen(String readers) {
+        for (String id : List.of("tar.gz", "tar.xz", "tar.zst")) {
+            Archiver archiver = TarFixtures.archiver(id);
+            String message = id + " option 'readers' must be 'auto' or a whole number 0-16, was '" + readers + "'";
+            assertThat(archiver.checkOptions(Map.of("readers", readers))).containsExactly(message);
+            assertThatThrownBy(() -> TarFixtures.write(archiver, archive(id), List.of(file("a", 1, 0644)),
+                    Map.of("readers", readers), Set.of())).isInstanceOf(IOException.class).hasMessage(message);
+        }
+    }
 }

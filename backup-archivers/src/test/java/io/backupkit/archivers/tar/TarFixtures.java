@@ -113,7 +113,8 @@ final class TarFixtures {
     static List<TrackedStream> write(Archiver archiver, Path archive, List<UnitEntry> entries,
                                      Map<String, String> options, Set<String> vanished,
                                      java.util.function.Function<UnitEntry, byte[]> content) throws IOException {
-        List<TrackedStream> opened = new ArrayList<>();
+        // files are opened on the tar readers' threads too
+        List<TrackedStream> opened = java.util.Collections.synchronizedList(new ArrayList<>());
         archiver.write(new ArchiveWriteRequest("", archive.getParent(), archive, entries, options, (e, exact) -> {
             if (!exact) {
                 throw new AssertionError("tar must open files with their exact size");

@@ -30,7 +30,8 @@ class TarGzArchiverTest {
 
     @Test
     void shouldListLevelSixAsDefault() {
-        assertThat(archiver.defaultOptions()).containsExactly(Map.entry("level", "6"));
+        assertThat(archiver.defaultOptions()).containsOnly(Map.entry("level", "6"), Map.entry("readers", "auto"));
+        assertThat(archiver.contentOptions()).containsExactly("level");
     }
 
     @ParameterizedTest

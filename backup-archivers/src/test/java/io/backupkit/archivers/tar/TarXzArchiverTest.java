@@ -30,7 +30,8 @@ class TarXzArchiverTest {
     @Test
     void shouldListLevelAndMemoryLimitWithTheirDefaults() {
         assertThat(archiver.defaultOptions()).containsOnly(Map.entry("level", "6"),
-                Map.entry("memoryLimitMiB", "256"));
+                Map.entry("memoryLimitMiB", "256"), Map.entry("readers", "auto"));
+        assertThat(archiver.contentOptions()).containsExactlyInAnyOrder("level", "memoryLimitMiB");
     }
 
     @ParameterizedTest

@@ -31,7 +31,10 @@ class TarZstArchiverTest {
 
     @Test
     void shouldListLevelAndWorkersWithTheirDefaults() {
-        assertThat(archiver.defaultOptions()).containsOnly(Map.entry("level", "3"), Map.entry("workers", "auto"));
+        assertThat(archiver.defaultOptions()).containsOnly(Map.entry("level", "3"), Map.entry("workers", "auto"),
+                Map.entry("readers", "auto"));
+        assertThat(archiver.contentOptions()).as("readers change how fast, not what is written")
+                .containsExactlyInAnyOrder("level", "workers");
     }
 
     @Test

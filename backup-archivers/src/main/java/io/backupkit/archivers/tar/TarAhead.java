@@ -1,0 +1,192 @@
+package io.backupkit.archivers.tar;
+
+import io.backupkit.spi.ArchiveWriteRequest;
+import io.backupkit.spi.EntryType;
+import io.backupkit.spi.UnitEntry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads a unit's small files on reader threads, ahead of the one thread that writes the tar stream in entry order:
+ * opening, reading and hashing (the engine hashes every file as it is read) run beside the tar writer and its
+ * compressor, so the one large unit of a media server's data folder is not left on one core. Each file is read
+ * through {@link ArchiveWriteRequest#openExact}, exactly as the writer would read it, so the archive's bytes do not
+ * depend on the number of readers. What waits for the writer is bounded: at most {@link #AHEAD_FILES} entries and
+ * about {@link #AHEAD_BYTES} bytes as listed; files over {@link #SMALL_FILE} are left to the writer, which streams
+ * them.
+ *
+ * <pre>{@code
+ * try (TarAhead ahead = new TarAhead(request, 1)) {
+ *     for (TarAhead.Item item; (item = ahead.next()) != null; ) {
+ *         // item.content(): the file's bytes read ahead, or null for a folder, a link or a file to stream
+ *     }
+ * }
+ * }</pre>
+ */
+final class TarAhead implements AutoCloseable {
+
+    /** Files up to this listed size are read ahead; bigger ones are streamed by the writer. */
+    static final long SMALL_FILE = 1024 * 1024;
+    /** Listed bytes of the files read ahead of the writer, at most (one file may pass it alone). */
+    static final long AHEAD_BYTES = 8 * 1024 * 1024;
+    /** Entries queued ahead of the writer, at most. */
+    static final int AHEAD_FILES = 512;
+    /** Name of the reader threads, numbered from 1. */
+    static final String THREAD_NAME = "backupkit-tar-reader-";
+
+    /** Content of a file that vanished since the walk: the entry is left out (the engine has recorded it). */
+    static final byte[] VANISHED = new byte[0];
+
+    /**
+     * One entry in order.
+     *
+     * @param entry the entry
+     * @param content a file's bytes as read ahead ({@link #VANISHED} when it vanished), {@code null} when not read
+     *        ahead
+     */
+    record Item(UnitEntry entry, byte[] content) {
+    }
+
+    private record Pending(UnitEntry entry, Future<byte[]> content) {
+    }
+
+    private final ArchiveWriteRequest request;
+    private final Iterator<UnitEntry> entries;
+    private final ExecutorService pool;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long aheadBytes;
+
+    /**
+     * @param request the unit being written
+     * @param readers reader threads, at least 1
+     */
+    TarAhead(ArchiveWriteRequest request, int readers) {
+        if (readers < 1) {
+            throw new IllegalArgumentException("readers " + readers);
+        }
+        this.request = request;
+        this.entries = request.entries().iterator();
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(readers, r -> {
+            Thread t = new Thread(r, THREAD_NAME + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * @param e an entry
+     * @return whether it is a file read ahead
+     */
+    static boolean readAhead(UnitEntry e) {
+        return e.type() == EntryType.FILE && e.size() <= SMALL_FILE;
+    }
+
+    /**
+     * Hands over the next entry, having queued the ones after it that the bounds allow.
+     *
+     * @return the next entry in order, or {@code null} after the last
+     * @throws IOException if its file could not be read
+     */
+    Item next() throws IOException {
+        while (entries.hasNext() && (queue.isEmpty()
+                || queue.size() < AHEAD_FILES && aheadBytes < AHEAD_BYTES)) {
+            UnitEntry e = entries.next();
+            if (readAhead(e)) {
+                queue.add(new Pending(e, pool.submit(() -> read(e))));
+                aheadBytes += listed(e);
+            } else {
+                queue.add(new Pending(e, null));
+            }
+        }
+        Pending p = queue.poll();
+        if (p == null) {
+            return null;
+        }
+        if (p.content() == null) {
+            return new Item(p.entry(), null);
+        }
+        aheadBytes -= listed(p.entry());
+        try {
+            return new Item(p.entry(), p.content().get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for '" + p.entry().path() + "'");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause.toString(), cause);
+        }
+    }
+
+    private static long listed(UnitEntry e) {
+        return e.size() + TarStreamWriter.RECORD;
+    }
+
+    private byte[] read(UnitEntry e) throws IOException {
+        InputStream in;
+        try {
+            in = request.openExact(e);
+        } catch (NoSuchFileException vanished) {
+            return VANISHED;
+        }
+        try (in) {
+            // an exact stream gives the listed size (padded if the file shrank, cut if it grew; the engine warns),
+            // read to its end as the writer reads it, with the writer's messages otherwise
+            byte[] content = in.readNBytes((int) e.size());
+            if (content.length != e.size()) {
+                throw new IOException("'" + e.path() + "' ended after " + content.length + " of the " + e.size()
+                        + " bytes its tar header declares");
+            }
+            if (in.read(new byte[1], 0, 1) > 0) {
+                throw new IOException("'" + e.path() + "' has more than the " + e.size()
+                        + " bytes its tar header declares");
+            }
+            return content;
+        }
+    }
+
+    /** Stops the readers (files still queued are not read) and waits until they have ended. */
+    @Override
+    public void close() {
+        for (Pending p : queue) {
+            if (p.content() != null) {
+                p.content().cancel(false);
+            }
+        }
+        queue.clear();
+        pool.shutdownNow();
+        boolean interrupted = false;
+        while (true) { // no reader may touch the unit's files once the writer has returned
+            try {
+                if (pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true; // the readers are interrupted already: they end soon
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
