@@ -44,21 +44,24 @@ class LauncherIT {
     }
 
     @Test
-    void shouldRunTheJvmWithTheSerialCollectorASmallInitialHeapAndTheUsersOptionsLast() throws Exception {
+    void shouldRunTheJvmWithTheSerialCollectorASmallInitialHeapLaterCompilationAndTheUsersOptionsLast() throws Exception {
         Result defaults = run(Map.of("BACKUPKIT_JAVA_OPTS", "-XX:+PrintFlagsFinal"), launcher().toString(),
                 "--version");
         assertThat(defaults.exit()).as(defaults.describe()).isZero();
         assertThat(flag(defaults.stdout(), "UseSerialGC")).isEqualTo("true");
         assertThat(flag(defaults.stdout(), "InitialHeapSize")).isEqualTo(String.valueOf(64L << 20));
+        assertThat(Double.parseDouble(flag(defaults.stdout(), "CompileThresholdScaling"))).isEqualTo(3.0);
         assertThat(defaults.stdout()).contains("backupkit ");
 
-        Result mine = run(Map.of("BACKUPKIT_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:+UseG1GC -Xms32m -Xmx512m"),
+        Result mine = run(Map.of("BACKUPKIT_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:+UseG1GC -Xms32m -Xmx512m"
+                        + " -XX:CompileThresholdScaling=1"),
                 launcher().toString(), "--version");
         assertThat(mine.exit()).as(mine.describe()).isZero();
         assertThat(flag(mine.stdout(), "UseG1GC")).isEqualTo("true");
         assertThat(flag(mine.stdout(), "UseSerialGC")).isEqualTo("false");
         assertThat(flag(mine.stdout(), "InitialHeapSize")).isEqualTo(String.valueOf(32L << 20));
         assertThat(flag(mine.stdout(), "MaxHeapSize")).isEqualTo(String.valueOf(512L << 20));
+        assertThat(Double.parseDouble(flag(mine.stdout(), "CompileThresholdScaling"))).isEqualTo(1.0);
     }
 
     @Test
