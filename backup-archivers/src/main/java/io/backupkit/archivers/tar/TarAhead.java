@@ -1,5 +1,6 @@
 package io.backupkit.archivers.tar;
 
+import io.backupkit.internal.Pools;
 import io.backupkit.spi.ArchiveWriteRequest;
 import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -175,18 +175,6 @@ final class TarAhead implements AutoCloseable {
         }
         queue.clear();
         pool.shutdownNow();
-        boolean interrupted = false;
-        while (true) { // no reader may touch the unit's files once the writer has returned
-            try {
-                if (pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true; // the readers are interrupted already: they end soon
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Pools.awaitEnd(pool, () -> { }); // no reader may touch the unit's files once the writer has returned
     }
 }
