@@ -33,7 +33,8 @@ import java.util.Map;
 /**
  * 7z archives through Commons Compress, compressed with LZMA2 by the pure-Java xz library. Each file is compressed
  * on its own (Commons Compress writes no solid blocks), with a dictionary no larger than the file needs. Files whose
- * format is already compressed (images, video, audio, archives, Plex {@code .bif}) are stored with the COPY method.
+ * format is already compressed (images, video, audio, archives, Plex {@code .bif}), known by their extension or the
+ * signature their content starts with ({@link CompressedFormats}), are stored with the COPY method.
  * Entries follow the p7zip conventions, so the real {@code 7z x} on Linux restores what was backed up: modification
  * times to 100 ns, POSIX modes in the high 16 bits of the attributes (flag {@code 0x8000}), folders as folder
  * entries, symbolic links as entries whose content is the target and whose mode says {@code S_IFLNK}.
@@ -145,13 +146,16 @@ public final class SevenZArchiver implements Archiver {
                         }
                         try (in) {
                             SevenZArchiveEntry ze = entry(e.path(), S_IFREG | (e.mode() & 07777), e.mtime());
-                            if (level > 0 && !CompressedFormats.isCompressed(e.path())) {
+                            // the first buffer is read before the method is chosen: a poster named by hash is a
+                            // JPEG all the same
+                            int n = in.readNBytes(buffer, 0, buffer.length);
+                            if (compresses(level, e, buffer, n)) {
                                 ze.setContentMethods(lzma2(level, e.size()));
                             }
                             out.putArchiveEntry(ze);
-                            int n;
-                            while ((n = in.read(buffer)) >= 0) {
+                            while (n > 0) {
                                 out.write(buffer, 0, n);
+                                n = in.read(buffer);
                             }
                             out.closeArchiveEntry();
                         }
@@ -244,6 +248,17 @@ public final class SevenZArchiver implements Archiver {
         ze.setWindowsAttributes(attributes(unixMode));
         ze.setHasWindowsAttributes(true);
         return ze;
+    }
+
+    /**
+     * @param head the file's first bytes
+     * @param length how many there are
+     * @return whether the file is compressed with LZMA2: not at level 0, nor when its name's extension or its
+     *         content's signature says its format is compressed already ({@link CompressedFormats})
+     */
+    static boolean compresses(int level, UnitEntry e, byte[] head, int length) {
+        return level > 0 && !CompressedFormats.isCompressed(e.path())
+                && !CompressedFormats.startsCompressed(head, length);
     }
 
     /**

@@ -242,6 +242,34 @@ class SevenZArchiverTest {
     }
 
     @Test
+    void shouldStoreFilesWhoseContentIsCompressedWhateverTheirName() throws IOException {
+        // Plex names posters by hash, without an extension
+        byte[] jpeg = new byte[3 * 1024 * 1024]; // more than one buffer
+        new Random(7).nextBytes(jpeg);
+        System.arraycopy(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0}, 0, jpeg, 0, 4);
+        byte[] text = "<Item type=\"Movie\"/>\n".repeat(5_000).getBytes(StandardCharsets.UTF_8);
+        contents.put("posters/f7661a0b", jpeg);
+        contents.put("Info", text);
+        contents.put("empty", new byte[0]);
+        Path archive = write(List.of(
+                new UnitEntry("posters/f7661a0b", EntryType.FILE, jpeg.length, TIME, 0644, null),
+                new UnitEntry("Info", EntryType.FILE, text.length, TIME, 0644, null),
+                new UnitEntry("empty", EntryType.FILE, 0, TIME, 0644, null)), Map.of("level", "1"));
+
+        Map<String, SevenZArchiveEntry> entries = entries(archive);
+
+        assertThat(methods(entries.get("posters/f7661a0b"))).containsExactly(SevenZMethod.COPY);
+        assertThat(methods(entries.get("Info"))).containsExactly(SevenZMethod.LZMA2);
+        try (SevenZFile z = SevenZFile.builder().setPath(archive).get()) {
+            for (SevenZArchiveEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                try (InputStream in = z.getInputStream(e)) {
+                    assertThat(in.readAllBytes()).as(e.getName()).isEqualTo(contents.get(e.getName()));
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldStoreEverythingAtLevelZero() throws IOException {
         Path archive = write(List.of(file("a.xml", 0644), file("b.txt", 0644)), Map.of("level", "0"));
         assertThat(entries(archive).values()).allSatisfy(e -> assertThat(methods(e)).containsExactly(SevenZMethod.COPY));

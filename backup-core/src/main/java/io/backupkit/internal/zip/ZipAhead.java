@@ -50,14 +50,18 @@ final class ZipAhead implements AutoCloseable {
     /** How much a file may have grown since the walk and still be packed ahead. */
     static final int SLACK = 16 * 1024;
 
-    /** A file read, checksummed and (unless stored) deflated. */
-    record Packed(byte[] data, int length, long size, long crc) {
+    /**
+     * A file read, checksummed and (unless stored) deflated.
+     *
+     * @param deflated whether {@code data} is deflated; {@code false}: it is the content, stored
+     */
+    record Packed(byte[] data, int length, long size, long crc, boolean deflated) {
     }
 
     /** The file vanished since the walk: the entry is left out (the engine has recorded it). */
-    static final Packed VANISHED = new Packed(new byte[0], 0, -1, 0);
+    static final Packed VANISHED = new Packed(new byte[0], 0, -1, 0, false);
     /** The file grew beyond what is read ahead: the writer streams it. */
-    static final Packed TOO_BIG = new Packed(new byte[0], 0, -2, 0);
+    static final Packed TOO_BIG = new Packed(new byte[0], 0, -2, 0, false);
 
     private final ArchiveWriteRequest request;
     private final List<UnitEntry> entries;
@@ -171,8 +175,8 @@ final class ZipAhead implements AutoCloseable {
         }
         CRC32 crc = new CRC32();
         crc.update(raw, 0, raw.length);
-        if (!ZipArchiver.deflates(level, e)) {
-            return new Packed(raw, raw.length, raw.length, crc.getValue());
+        if (!ZipArchiver.deflates(level, e, raw, raw.length)) {
+            return new Packed(raw, raw.length, raw.length, crc.getValue(), false);
         }
         Deflater d = deflaters.get();
         d.reset();
@@ -190,7 +194,7 @@ final class ZipAhead implements AutoCloseable {
         if (length < out.length / 2) {
             out = Arrays.copyOf(out, length); // what waits for the writer is the compressed size
         }
-        return new Packed(out, length, raw.length, crc.getValue());
+        return new Packed(out, length, raw.length, crc.getValue(), true);
     }
 
     private Deflater newDeflater() {

@@ -8,8 +8,10 @@ import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
 import org.apache.commons.compress.archivers.zip.UnixStat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -89,7 +91,7 @@ public final class ZipArchiver implements Archiver {
                             UnixStat.DIR_FLAG | e.mode(), e.mtime()), new byte[0]);
                     case SYMLINK -> zip.writeStored(new ZipStreamWriter.Entry(e.path(), UnixStat.LINK_FLAG | 0777,
                             e.mtime()), e.linkTarget().getBytes(StandardCharsets.UTF_8));
-                    case FILE -> writeFile(request, zip, ahead.take(i), e, deflates(level, e));
+                    case FILE -> writeFile(request, zip, ahead.take(i), e, level);
                     default -> throw new IOException("cannot archive '" + e.path() + "' of type " + e.type());
                 }
             }
@@ -102,14 +104,14 @@ public final class ZipArchiver implements Archiver {
      * vanished since the walk is left out (the engine has recorded it).
      */
     private static void writeFile(ArchiveWriteRequest request, ZipStreamWriter zip, ZipAhead.Packed packed,
-                                  UnitEntry e, boolean deflated) throws IOException {
+                                  UnitEntry e, int level) throws IOException {
         if (packed == ZipAhead.VANISHED) {
             return;
         }
         ZipStreamWriter.Entry entry = new ZipStreamWriter.Entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
-        int method = deflated ? ZipEntry.DEFLATED : ZipEntry.STORED;
         if (packed != null && packed != ZipAhead.TOO_BIG) {
-            zip.writePacked(entry, method, packed.data(), packed.length(), packed.size(), packed.crc());
+            zip.writePacked(entry, packed.deflated() ? ZipEntry.DEFLATED : ZipEntry.STORED, packed.data(),
+                    packed.length(), packed.size(), packed.crc());
             return;
         }
         InputStream in;
@@ -119,7 +121,13 @@ public final class ZipArchiver implements Archiver {
             return;
         }
         try (in) {
-            zip.writeStream(entry, method, in);
+            if (!deflates(level, e)) {
+                zip.writeStream(entry, ZipEntry.STORED, in);
+                return;
+            }
+            byte[] head = in.readNBytes(CompressedFormats.SIGNATURE_BYTES);
+            int method = deflates(level, e, head, head.length) ? ZipEntry.DEFLATED : ZipEntry.STORED;
+            zip.writeStream(entry, method, new SequenceInputStream(new ByteArrayInputStream(head), in));
         }
     }
 
@@ -171,6 +179,18 @@ public final class ZipArchiver implements Archiver {
      */
     static boolean deflates(int level, UnitEntry e) {
         return level > 0 && !CompressedFormats.isCompressed(e.path());
+    }
+
+    /**
+     * @param level the deflate level
+     * @param e a file
+     * @param head the file's first bytes (at least {@link CompressedFormats#SIGNATURE_BYTES} unless it is shorter)
+     * @param length how many there are
+     * @return whether it is deflated: as {@link #deflates(int, UnitEntry)}, and not when its content starts with
+     *         the signature of a compressed format (Plex's posters have no extension)
+     */
+    static boolean deflates(int level, UnitEntry e, byte[] head, int length) {
+        return deflates(level, e) && !CompressedFormats.startsCompressed(head, length);
     }
 
     /** @return what {@code workers=auto} means on this machine: one per core, at most {@value #MAX_WORKERS} */

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
@@ -59,6 +60,50 @@ class ZipArchiverTest {
             assertThat(xml.getLastModifiedTime().toInstant()).isEqualTo(Instant.parse("2025-06-01T12:34:56Z"));
             assertThat(xml.getGeneralPurposeBit().usesUTF8ForNames()).isTrue();
         }
+    }
+
+    @Test
+    void shouldStoreFilesWhoseContentIsCompressedWhateverTheirName() throws Exception {
+        // Plex names posters by hash, without an extension; some are read ahead, the big ones streamed
+        byte[] jpeg = jpeg(300_000);
+        byte[] bigJpeg = jpeg((int) ZipAhead.SMALL_FILE + 100_000);
+        byte[] xml = "<MediaContainer size=\"0\"/>\n".repeat(60_000).getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> contents = Map.of("posters/f7661a0b", jpeg, "posters/big", bigJpeg,
+                "Info", xml, "tiny", new byte[] {(byte) 0xFF, (byte) 0xD8});
+        List<UnitEntry> entries = List.of(
+                new UnitEntry("posters/f7661a0b", EntryType.FILE, jpeg.length, TIME, 0644, null),
+                new UnitEntry("posters/big", EntryType.FILE, bigJpeg.length, TIME, 0644, null),
+                new UnitEntry("Info", EntryType.FILE, xml.length, TIME, 0644, null),
+                new UnitEntry("tiny", EntryType.FILE, 2, TIME, 0644, null));
+        for (String workers : List.of("0", "2")) {
+            Path zip = tmp.resolve("sniff-" + workers + ".zip");
+            new ZipArchiver().write(new ArchiveWriteRequest("", tmp, zip, entries,
+                    Map.of("level", "1", "workers", workers),
+                    (e, exact) -> new ByteArrayInputStream(contents.get(e.path()))));
+            try (ZipFile z = ZipFile.builder().setPath(zip).get()) {
+                assertThat(z.getEntry("posters/f7661a0b").getMethod()).as(workers).isEqualTo(ZipEntry.STORED);
+                assertThat(z.getEntry("posters/big").getMethod()).as(workers).isEqualTo(ZipEntry.STORED);
+                assertThat(z.getEntry("Info").getMethod()).as(workers).isEqualTo(ZipEntry.DEFLATED);
+                assertThat(z.getEntry("tiny").getMethod()).as("too short for a signature")
+                        .isEqualTo(ZipEntry.DEFLATED);
+                for (Map.Entry<String, byte[]> c : contents.entrySet()) {
+                    try (InputStream in = z.getInputStream(z.getEntry(c.getKey()))) {
+                        assertThat(in.readAllBytes()).as(c.getKey()).isEqualTo(c.getValue());
+                    }
+                }
+            }
+        }
+        assertThat(Files.readAllBytes(tmp.resolve("sniff-0.zip"))).as("the same bytes with any number of workers")
+                .isEqualTo(Files.readAllBytes(tmp.resolve("sniff-2.zip")));
+    }
+
+    /** JPEG's start of image and JFIF marker, then bytes that do not compress. */
+    private static byte[] jpeg(int length) {
+        byte[] b = new byte[length];
+        new Random(length).nextBytes(b);
+        System.arraycopy(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 0x10, 'J', 'F', 'I', 'F'},
+                0, b, 0, 10);
+        return b;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.backupkit.internal.zip;
 
 import io.backupkit.spi.ArchiveWriteRequest;
+import io.backupkit.spi.CompressedFormats;
 import io.backupkit.spi.EntryType;
 import io.backupkit.spi.UnitEntry;
 import org.apache.commons.compress.archivers.zip.UnixStat;
@@ -368,12 +369,12 @@ class ZipStreamWriterTest {
                     }
                     case FILE -> {
                         ZipArchiveEntry ze = entry(e.path(), UnixStat.FILE_FLAG | e.mode(), e.mtime());
-                        ze.setMethod(ZipArchiver.deflates(level, e) ? ZipEntry.DEFLATED : ZipEntry.STORED);
                         ZipAhead.Packed packed = ahead.take(i);
                         if (packed == ZipAhead.VANISHED) {
                             continue;
                         }
                         if (packed != null && packed != ZipAhead.TOO_BIG) {
+                            ze.setMethod(packed.deflated() ? ZipEntry.DEFLATED : ZipEntry.STORED);
                             ze.setSize(packed.size());
                             ze.setCompressedSize(packed.length());
                             ze.setCrc(packed.crc());
@@ -387,7 +388,11 @@ class ZipStreamWriterTest {
                             continue;
                         }
                         try (in) {
+                            byte[] head = in.readNBytes(CompressedFormats.SIGNATURE_BYTES);
+                            ze.setMethod(ZipArchiver.deflates(level, e, head, head.length) ? ZipEntry.DEFLATED
+                                    : ZipEntry.STORED);
                             zip.putArchiveEntry(ze);
+                            zip.write(head);
                             int n;
                             while ((n = in.read(buffer)) > 0) {
                                 zip.write(buffer, 0, n);
