@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -64,47 +65,100 @@ public final class FolderArchiver implements Archiver {
         int retries = retries(request.options());
         Duration wait = retryWait(request.options());
         Path root = request.archive();
-        Files.createDirectories(root);
+        // a folder made here holds nothing yet: no copy to compare, nothing to purge, and every folder and file is
+        // made without asking first whether it exists (each such question that says no costs the JDK exceptions)
+        boolean fresh = makeRoot(root);
         Optional<Path> previous = request.previousArchive();
         Set<String> wanted = new HashSet<>();
+        Set<String> folders = new HashSet<>();
+        folders.add("");
         byte[] buffer = new byte[BUFFER];
         for (UnitEntry e : request.entries()) {
             Path to = root.resolve(e.path());
             switch (e.type()) {
                 case DIRECTORY -> {
-                    if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)
-                            && !Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
-                        Fs.deleteTree(to);
-                    }
-                    Files.createDirectories(to);
+                    folder(root, e.path(), folders);
                 }
                 case SYMLINK -> {
-                    if (Files.isSymbolicLink(to) && Files.readSymbolicLink(to).toString()
-                            .replace(to.getFileSystem().getSeparator(), "/").equals(e.linkTarget())) {
-                        break;
+                    if (!fresh) {
+                        if (Files.isSymbolicLink(to) && Files.readSymbolicLink(to).toString()
+                                .replace(to.getFileSystem().getSeparator(), "/").equals(e.linkTarget())) {
+                            break;
+                        }
+                        Fs.deleteTree(to);
                     }
-                    Fs.deleteTree(to);
-                    Files.createDirectories(to.getParent());
+                    parent(root, e.path(), folders);
                     Files.createSymbolicLink(to, to.getFileSystem().getPath(e.linkTarget()));
                 }
                 case FILE -> {
-                    if (!copyFile(request, e, to, previous, retries, wait, buffer)) {
+                    if (!copyFile(request, e, root, to, fresh, folders, previous, retries, wait, buffer)) {
                         continue; // vanished
                     }
                 }
                 default -> throw new IOException("cannot copy '" + e.path() + "' of type " + e.type());
             }
-            addWithParents(wanted, e.path());
+            if (!fresh) {
+                addWithParents(wanted, e.path());
+            }
         }
-        removeExtras(root, root, wanted);
+        if (!fresh) {
+            removeExtras(root, root, wanted);
+        }
+    }
+
+    /** @return {@code true} when the unit's folder did not exist and was made now */
+    private static boolean makeRoot(Path root) throws IOException {
+        try {
+            Files.createDirectory(root);
+            return true;
+        } catch (FileAlreadyExistsException exists) {
+            Files.createDirectories(root); // fails, naming it, when it is not a folder
+            return false;
+        } catch (NoSuchFileException noParent) {
+            Files.createDirectories(root);
+            return true;
+        }
+    }
+
+    /**
+     * Makes the folder {@code path} of the copy, in place of a file or link left there by an earlier run, and notes
+     * it in {@code folders}, the folders known to exist. Entries come parents first, so its parent is usually known.
+     */
+    private static void folder(Path root, String path, Set<String> folders) throws IOException {
+        if (folders.contains(path)) {
+            return;
+        }
+        Path to = root.resolve(path);
+        try {
+            Files.createDirectory(to);
+        } catch (FileAlreadyExistsException exists) {
+            if (!Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+                Fs.deleteTree(to);
+                Files.createDirectory(to);
+            }
+        } catch (NoSuchFileException noParent) {
+            parent(root, path, folders);
+            Files.createDirectory(to);
+        }
+        folders.add(path);
+    }
+
+    /** Makes the parent folder of {@code path} unless it is known to exist. */
+    private static void parent(Path root, String path, Set<String> folders) throws IOException {
+        int slash = path.lastIndexOf('/');
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        if (!folders.contains(parent)) {
+            folder(root, parent, folders);
+        }
     }
 
     /**
      * @return {@code false} when the file vanished and was left out
      */
-    private static boolean copyFile(ArchiveWriteRequest request, UnitEntry e, Path to, Optional<Path> previous,
-                                    int retries, Duration wait, byte[] buffer) throws IOException {
-        BasicFileAttributes existing = attributes(to);
+    private static boolean copyFile(ArchiveWriteRequest request, UnitEntry e, Path root, Path to, boolean fresh,
+                                    Set<String> folders, Optional<Path> previous, int retries, Duration wait,
+                                    byte[] buffer) throws IOException {
+        BasicFileAttributes existing = fresh ? null : attributes(to);
         if (existing != null) {
             if (existing.isRegularFile() && existing.size() == e.size()
                     && existing.lastModifiedTime().equals(e.mtime())) {
@@ -113,7 +167,7 @@ public final class FolderArchiver implements Archiver {
             }
             Fs.deleteTree(to);
         }
-        Files.createDirectories(to.getParent());
+        parent(root, e.path(), folders);
         if (previous.isPresent() && request.unchanged(e)) {
             Path from = previous.get().resolve(e.path());
             BasicFileAttributes before = attributes(from);

@@ -247,6 +247,53 @@ class MirrorArchiverTest {
     }
 
     @Test
+    void shouldReplaceWhatChangedTypeInAnEarlierCopyWithoutWritingThroughLinks() throws Exception {
+        Path root = tmp.resolve("unit");
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        FileTime time = FileTime.from(Instant.parse("2025-01-01T00:00:00Z"));
+        // what an interrupted run left: a file where a folder goes, a folder where a file goes, a link to a folder
+        // outside where a folder goes, and a link where another link goes
+        Files.createDirectories(root.resolve("was-folder/deep"));
+        Files.writeString(root.resolve("was-folder/deep/x"), "old");
+        Files.writeString(root.resolve("was-file"), "old");
+        Files.createSymbolicLink(root.resolve("was-link"), outside);
+        Files.createSymbolicLink(root.resolve("link"), Path.of("elsewhere"));
+        List<UnitEntry> entries = List.of(
+                new UnitEntry("was-file", io.backupkit.spi.EntryType.DIRECTORY, 0, time, 0755, null),
+                new UnitEntry("was-file/a.txt", io.backupkit.spi.EntryType.FILE, 5, time, 0644, null),
+                new UnitEntry("was-folder", io.backupkit.spi.EntryType.FILE, 5, time, 0644, null),
+                new UnitEntry("was-link", io.backupkit.spi.EntryType.DIRECTORY, 0, time, 0755, null),
+                new UnitEntry("was-link/b.txt", io.backupkit.spi.EntryType.FILE, 5, time, 0644, null),
+                new UnitEntry("link", io.backupkit.spi.EntryType.SYMLINK, 0, time, 0777, "was-file/a.txt"),
+                // no folder entry before this file: its folders are made all the same
+                new UnitEntry("new/deeper/c.txt", io.backupkit.spi.EntryType.FILE, 5, time, 0644, null));
+        ArchiveWriteRequest.Content hello =
+                (entry, exact) -> new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8));
+
+        new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, root, entries, Map.of(), hello));
+
+        assertThat(root.resolve("was-file")).isDirectory();
+        assertThat(root.resolve("was-file/a.txt")).hasContent("hello");
+        assertThat(root.resolve("was-folder")).isRegularFile().hasContent("hello");
+        assertThat(root.resolve("was-link")).isDirectory();
+        assertThat(Files.isSymbolicLink(root.resolve("was-link"))).isFalse();
+        assertThat(root.resolve("was-link/b.txt")).hasContent("hello");
+        assertThat(outside).isEmptyDirectory();
+        assertThat(Files.readSymbolicLink(root.resolve("link"))).isEqualTo(Path.of("was-file/a.txt"));
+        assertThat(root.resolve("new/deeper/c.txt")).hasContent("hello");
+
+        // the same entries into a folder that does not exist yet, under a parent that does not either
+        Path fresh = tmp.resolve("not/yet/unit");
+        new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, fresh, entries, Map.of(), hello));
+        assertThat(withoutFolderTimes(TestTrees.describe(fresh))).isEqualTo(withoutFolderTimes(TestTrees.describe(root)));
+
+        // a file where the unit's folder goes is refused, naming it
+        Path notAFolder = Files.writeString(tmp.resolve("plain"), "x");
+        assertThatThrownBy(() -> new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, notAFolder, entries,
+                Map.of(), hello))).isInstanceOf(IOException.class).hasMessageContaining("plain");
+    }
+
+    @Test
     void shouldRejectBadRetryOptionsWhenThePlanIsBuilt() throws Exception {
         assertThatThrownBy(() -> plan().archiverOption("retries", "-1").archiverOption("retryWait", "2h").build())
                 .isInstanceOf(io.backupkit.InvalidPlanException.class)
@@ -264,5 +311,12 @@ class MirrorArchiverTest {
         assertThatThrownBy(() -> new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, tmp.resolve("u"),
                 List.of(file), Map.of("retryWait", "soon"), (e, x) -> InputStream.nullInputStream())))
                 .isInstanceOf(IOException.class).hasMessageContaining("'retryWait'").hasMessageContaining("soon");
+    }
+
+    /** A copy's folders carry the time they were made; files and links are compared whole. */
+    private static Map<String, String> withoutFolderTimes(Map<String, String> tree) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        tree.forEach((k, v) -> out.put(k, v.startsWith("dir ") ? v.replaceAll(" \\d+$", "") : v));
+        return out;
     }
 }
