@@ -261,6 +261,33 @@ class BackupRunTest {
     }
 
     @Test
+    void shouldStartTheCostliestUnitFirstAndStillRecordUnitsInOrder() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("costs"));
+        for (String small : List.of("A", "B", "C")) {
+            Files.writeString(Files.createDirectories(src.resolve(small)).resolve("f.txt"), small);
+        }
+        Path big = Files.createDirectories(src.resolve("Z"));
+        for (int i = 0; i < 50; i++) {
+            Files.write(big.resolve("f" + i + ".bin"), new byte[20_000]);
+        }
+        List<String> started = new CopyOnWriteArrayList<>();
+        BackupResult r = BackupPlan.builder().source(src).destination(tmp.resolve("costs-dest")).workers(2)
+                .listener(e -> {
+                    if (e instanceof ProgressEvent.UnitStarted u) {
+                        started.add(u.unit());
+                    }
+                }).build().backup();
+        // two workers: written in unit order ("" holds the root's loose files), Z could only start third
+        assertThat(started.subList(0, 2)).contains("Z");
+        assertThat(started).containsExactlyInAnyOrder("", "A", "B", "C", "Z");
+        List<String> recorded = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("costs-dest")
+                .resolve(r.snapshotId()).resolve("manifest.json").toFile()).get("units")
+                .forEach(u -> recorded.add(u.get("name").asText()));
+        assertThat(recorded).containsExactly("", "A", "B", "C", "Z");
+    }
+
+    @Test
     void shouldIgnoreAFailingListener() throws Exception {
         BackupResult r = plan().listener(e -> {
             throw new IllegalStateException("listener bug");

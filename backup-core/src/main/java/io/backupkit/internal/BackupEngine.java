@@ -34,6 +34,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -52,6 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Runs a backup or a resume: walk, write each unit (archive, then index), write the manifest last, fsync, rename the
@@ -326,7 +328,7 @@ public final class BackupEngine {
                     + "destination (spaceCheck(false) / --no-space-check skips this check)");
         }
         if (plan.staging() != null && !archiveUnits.isEmpty()) {
-            archiveUnits.sort(java.util.Comparator.reverseOrder());
+            archiveUnits.sort(Comparator.reverseOrder());
             long stagingNeeded = 16L * 1024 * 1024;
             for (int i = 0; i < Math.min(plan.workers(), archiveUnits.size()); i++) {
                 stagingNeeded += archiveUnits.get(i);
@@ -741,9 +743,10 @@ public final class BackupEngine {
     }
 
     /**
-     * Writes the units on a bounded pool of {@link BackupPlan#workers()} threads. The records come back in unit
-     * order whatever the order of completion, so the manifest does not depend on timing. After the first failure no
-     * further unit is started; units already finished stay committed for a resume.
+     * Writes the units on a bounded pool of {@link BackupPlan#workers()} threads, the costliest first
+     * ({@link #byCost}): a big unit started last would run on alone while the other workers wait. The records come
+     * back in unit order whatever the order of completion, so the manifest does not depend on timing. After the first
+     * failure no further unit is started; units already finished stay committed for a resume.
      */
     private List<Manifest.UnitRecord> writeUnits(Operation op, Path partial, List<Unit> units) throws IOException {
         Manifest.UnitRecord[] records = new Manifest.UnitRecord[units.size()];
@@ -758,8 +761,7 @@ public final class BackupEngine {
         ExecutorService pool = Executors.newFixedThreadPool(workers, new UnitThreads());
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < units.size(); i++) {
-                int slot = i;
+            for (int slot : byCost(units)) {
                 futures.add(pool.submit(() -> {
                     if (failure.get() != null) {
                         return;
@@ -794,6 +796,24 @@ public final class BackupEngine {
             throw err;
         }
         return List.of(records);
+    }
+
+    /** What a unit's entry costs to write besides its bytes: opening, reading and closing a small file, say. */
+    static final long ENTRY_COST_BYTES = 8 * 1024;
+
+    /**
+     * @return the units' positions, the costliest unit first: its files' bytes plus {@link #ENTRY_COST_BYTES} an
+     *         entry; equal costs keep the units' order
+     */
+    static int[] byCost(List<Unit> units) {
+        long[] cost = new long[units.size()];
+        for (int i = 0; i < cost.length; i++) {
+            Unit u = units.get(i);
+            cost[i] = u.bytes() + u.entries().size() * ENTRY_COST_BYTES;
+        }
+        return IntStream.range(0, cost.length).boxed()
+                .sorted(Comparator.comparingLong((Integer i) -> cost[i]).reversed())
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /**
