@@ -1,12 +1,17 @@
 package io.backupkit.internal;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Helpers for the engine's thread pools.
  *
  * <pre>{@code
+ * Packed p = Pools.result(future, "'" + entry.path() + "'");
  * pool.shutdownNow();
  * Pools.awaitEnd(pool, () -> log.warn("still waiting"));
  * }</pre>
@@ -14,6 +19,37 @@ import java.util.concurrent.TimeUnit;
 public final class Pools {
 
     private Pools() {
+    }
+
+    /**
+     * Waits for a task's result and throws what the task threw, as it threw it: an {@link IOException}, a
+     * {@link RuntimeException} or an {@link Error} (an {@code OutOfMemoryError} stays one, and is not retried as a
+     * failed write); anything else is wrapped in an {@code IOException}.
+     *
+     * @param task a task of a pool (or one run when it is asked for)
+     * @param what what it makes, for the message when the wait is interrupted: {@code 'Metadata/a.xml'}
+     * @return the task's result
+     * @throws InterruptedIOException when the wait is interrupted (the interrupt is kept)
+     */
+    public static <T> T result(Future<T> task, String what) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for " + what);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause.toString(), cause);
+        }
     }
 
     /**

@@ -7,11 +7,9 @@ import io.backupkit.spi.UnitEntry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -118,24 +116,7 @@ final class TarAhead implements AutoCloseable {
             return new Item(p.entry(), null);
         }
         aheadBytes -= listed(p.entry());
-        try {
-            return new Item(p.entry(), p.content().get());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for '" + p.entry().path() + "'");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause.toString(), cause);
-        }
+        return new Item(p.entry(), Pools.result(p.content(), "'" + p.entry().path() + "'"));
     }
 
     private static long listed(UnitEntry e) {

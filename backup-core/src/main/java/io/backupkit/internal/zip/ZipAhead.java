@@ -7,7 +7,6 @@ import io.backupkit.spi.UnitEntry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,21 +122,7 @@ final class ZipAhead implements AutoCloseable {
             return null;
         }
         aheadBytes -= listed(entries.get(index));
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for '" + entries.get(index).path() + "'");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(cause.toString(), cause);
-        }
+        return Pools.result(f, "'" + entries.get(index).path() + "'");
     }
 
     private static long listed(UnitEntry e) {
