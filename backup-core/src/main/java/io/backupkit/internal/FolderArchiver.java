@@ -146,10 +146,7 @@ public final class FolderArchiver implements Archiver {
     /** Makes the parent folder of {@code path} unless it is known to exist. */
     private static void parent(Path root, String path, Set<String> folders) throws IOException {
         int slash = path.lastIndexOf('/');
-        String parent = slash < 0 ? "" : path.substring(0, slash);
-        if (!folders.contains(parent)) {
-            folder(root, parent, folders);
-        }
+        folder(root, slash < 0 ? "" : path.substring(0, slash), folders);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.backupkit.spi;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -97,14 +98,7 @@ public final class CompressedFormats {
     }
 
     private static boolean at(byte[] head, int length, int offset, byte[] signature) {
-        if (offset + signature.length > length) {
-            return false;
-        }
-        for (int i = 0; i < signature.length; i++) {
-            if (head[offset + i] != signature[i]) {
-                return false;
-            }
-        }
-        return true;
+        int end = offset + signature.length;
+        return end <= length && Arrays.equals(head, offset, end, signature, 0, signature.length);
     }
 }
