@@ -14,6 +14,7 @@ import java.util.Set;
  * boolean store = CompressedFormats.isCompressed("Media/localhost/0/index-sd.bif");   // true
  * byte[] head = in.readNBytes(CompressedFormats.SIGNATURE_BYTES);
  * boolean jpeg = CompressedFormats.startsCompressed(head, head.length);          // true for FF D8 FF ...
+ * boolean either = CompressedFormats.isCompressed("Metadata/Movies/poster", head, head.length);
  * }</pre>
  */
 public final class CompressedFormats {
@@ -84,6 +85,18 @@ public final class CompressedFormats {
                 || at(head, length, 0, GZIP) || bzip2(head, length) || at(head, length, 0, XZ)
                 || at(head, length, 0, ZSTD) || at(head, length, 0, SEVEN_Z) || at(head, length, 0, RAR)
                 || at(head, length, 0, LZ4) || at(head, length, 0, ZIP);
+    }
+
+    /**
+     * What an archiver asks before it compresses a file: the name first, then the content's start.
+     *
+     * @param path an entry path with {@code /} separators
+     * @param head the file's first bytes (at least {@link #SIGNATURE_BYTES} of them unless the file is shorter)
+     * @param length how many of them there are
+     * @return {@code true} when {@link #isCompressed(String)} or {@link #startsCompressed(byte[], int)} says so
+     */
+    public static boolean isCompressed(String path, byte[] head, int length) {
+        return isCompressed(path) || startsCompressed(head, length);
     }
 
     /** ID3v2: {@code ID3}, a major version of 2-4, a revision below {@code FF}. */

@@ -82,6 +82,17 @@ class CompressedFormatsTest {
         assertThat(CompressedFormats.isCompressed("a/.jpg")).as("a hidden file's name").isFalse();
     }
 
+    @Test
+    void shouldKnowAFileByItsNameOrByItsContent() {
+        byte[] jpeg = hex("ffd8ffe000104a464946000101000001");
+        byte[] xml = "<?xml version=\"1.0\"?>".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(CompressedFormats.isCompressed("Metadata/Movies/poster", jpeg, jpeg.length)).isTrue();
+        assertThat(CompressedFormats.isCompressed("Media/index-sd.bif", xml, xml.length)).isTrue();
+        assertThat(CompressedFormats.isCompressed("Media/index-sd.bif", xml, 0)).as("an empty .bif").isTrue();
+        assertThat(CompressedFormats.isCompressed("Preferences.xml", xml, xml.length)).isFalse();
+        assertThat(CompressedFormats.isCompressed("Preferences.xml", jpeg, 2)).as("only two bytes seen").isFalse();
+    }
+
     private static byte[] hex(String hex) {
         return HexFormat.of().parseHex(hex);
     }

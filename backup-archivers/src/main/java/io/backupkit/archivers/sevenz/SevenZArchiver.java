@@ -257,8 +257,7 @@ public final class SevenZArchiver implements Archiver {
      *         content's signature says its format is compressed already ({@link CompressedFormats})
      */
     static boolean compresses(int level, UnitEntry e, byte[] head, int length) {
-        return level > 0 && !CompressedFormats.isCompressed(e.path())
-                && !CompressedFormats.startsCompressed(head, length);
+        return level > 0 && !CompressedFormats.isCompressed(e.path(), head, length);
     }
 
     /**

@@ -190,7 +190,7 @@ public final class ZipArchiver implements Archiver {
      *         the signature of a compressed format (Plex's posters have no extension)
      */
     static boolean deflates(int level, UnitEntry e, byte[] head, int length) {
-        return deflates(level, e) && !CompressedFormats.startsCompressed(head, length);
+        return level > 0 && !CompressedFormats.isCompressed(e.path(), head, length);
     }
 
     /** @return what {@code workers=auto} means on this machine: one per core, at most {@value #MAX_WORKERS} */
