@@ -22,12 +22,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through {@link ArchiveWriteRequest#openExact}, exactly as the writer would read it, so the archive's bytes do not
  * depend on the number of readers. What waits for the writer is bounded: at most {@link #AHEAD_FILES} entries and
  * about {@link #AHEAD_BYTES} bytes as listed; files over {@link #SMALL_FILE} are left to the writer, which streams
- * them.
+ * them. The arrays files are read into are handed back by the writer ({@link #recycle}) and used again, so reading a
+ * tree's small files ahead does not allocate their bytes over again (at most {@link #POOL_BYTES} are kept).
  *
  * <pre>{@code
  * try (TarAhead ahead = new TarAhead(request, 1)) {
  *     for (TarAhead.Item item; (item = ahead.next()) != null; ) {
- *         // item.content(): the file's bytes read ahead, or null for a folder, a link or a file to stream
+ *         // item.content(): the file's bytes read ahead (its first size() bytes), or null for a folder, a link
+ *         // or a file to stream
+ *         ahead.recycle(item);
  *     }
  * }
  * }</pre>
@@ -45,13 +48,20 @@ final class TarAhead implements AutoCloseable {
 
     /** Content of a file that vanished since the walk: the entry is left out (the engine has recorded it). */
     static final byte[] VANISHED = new byte[0];
+    /** Content of an empty file (not {@link #VANISHED}). */
+    private static final byte[] EMPTY = new byte[0];
+
+    /** The smallest array a file is read into is 2^this bytes; arrays are powers of two up to {@link #SMALL_FILE}. */
+    private static final int SMALLEST_SHIFT = 12;
+    /** Bytes of arrays kept for reuse, at most, beyond those in use. */
+    static final long POOL_BYTES = AHEAD_BYTES;
 
     /**
      * One entry in order.
      *
      * @param entry the entry
-     * @param content a file's bytes as read ahead ({@link #VANISHED} when it vanished), {@code null} when not read
-     *        ahead
+     * @param content a file's bytes as read ahead, the first {@code entry.size()} of the array ({@link #VANISHED}
+     *        when it vanished), {@code null} when not read ahead
      */
     record Item(UnitEntry entry, byte[] content) {
     }
@@ -64,6 +74,9 @@ final class TarAhead implements AutoCloseable {
     private final ExecutorService pool;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long aheadBytes;
+    /** Arrays for reuse by size class ({@code 2^(SMALLEST_SHIFT + i)} bytes); guarded by itself. */
+    private final ArrayDeque<byte[]>[] free;
+    private long freeBytes; // guarded by free
 
     /**
      * @param request the unit being written
@@ -75,6 +88,12 @@ final class TarAhead implements AutoCloseable {
         }
         this.request = request;
         this.entries = request.entries().iterator();
+        @SuppressWarnings("unchecked")
+        ArrayDeque<byte[]>[] classes = new ArrayDeque[sizeClass(SMALL_FILE) + 1];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = new ArrayDeque<>();
+        }
+        this.free = classes;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(readers, r -> {
             Thread t = new Thread(r, THREAD_NAME + n.incrementAndGet());
@@ -119,6 +138,49 @@ final class TarAhead implements AutoCloseable {
         return new Item(p.entry(), Pools.result(p.content(), "'" + p.entry().path() + "'"));
     }
 
+    /**
+     * Hands an item's array back for a later file to be read into, once the writer has copied its bytes out.
+     *
+     * @param item an item {@link #next()} returned, no longer used
+     */
+    void recycle(Item item) {
+        byte[] content = item.content();
+        if (content == null || content.length < 1 << SMALLEST_SHIFT) {
+            return;
+        }
+        int c = sizeClass(content.length);
+        synchronized (free) {
+            if (freeBytes + content.length <= POOL_BYTES) {
+                free[c].push(content);
+                freeBytes += content.length;
+            }
+        }
+    }
+
+    /**
+     * @param size a file's size, at most {@link #SMALL_FILE}
+     * @return the class of the smallest pooled array that holds it
+     */
+    static int sizeClass(long size) {
+        int bits = size <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(size - 1);
+        return Math.max(bits, SMALLEST_SHIFT) - SMALLEST_SHIFT;
+    }
+
+    private byte[] array(int size) {
+        if (size == 0) {
+            return EMPTY;
+        }
+        int c = sizeClass(size);
+        synchronized (free) {
+            byte[] reused = free[c].poll();
+            if (reused != null) {
+                freeBytes -= reused.length;
+                return reused;
+            }
+        }
+        return new byte[1 << (SMALLEST_SHIFT + c)];
+    }
+
     private static long listed(UnitEntry e) {
         return e.size() + TarStreamWriter.RECORD;
     }
@@ -133,9 +195,13 @@ final class TarAhead implements AutoCloseable {
         try (in) {
             // an exact stream gives the listed size (padded if the file shrank, cut if it grew; the engine warns),
             // read to its end as the writer reads it, with the writer's messages otherwise
-            byte[] content = in.readNBytes((int) e.size());
-            if (content.length != e.size()) {
-                throw new IOException("'" + e.path() + "' ended after " + content.length + " of the " + e.size()
+            // into an array of at least the listed size: readNBytes(int) would gather 8 KiB pieces and copy them
+            // into a new array once more
+            int size = (int) e.size();
+            byte[] content = array(size);
+            int n = in.readNBytes(content, 0, size);
+            if (n != size) {
+                throw new IOException("'" + e.path() + "' ended after " + n + " of the " + e.size()
                         + " bytes its tar header declares");
             }
             if (in.read(new byte[1], 0, 1) > 0) {

@@ -70,6 +70,7 @@ final class TarWriter {
                 try (TarAhead ahead = new TarAhead(request, readers)) {
                     for (TarAhead.Item item; (item = ahead.next()) != null; ) {
                         entry(request, tar, item.entry(), item.content());
+                        ahead.recycle(item);
                     }
                 }
             }
@@ -88,7 +89,7 @@ final class TarWriter {
                 }
                 InputStream in;
                 if (content != null) {
-                    in = new ByteArrayInputStream(content);
+                    in = new ByteArrayInputStream(content, 0, (int) e.size());
                 } else {
                     try {
                         in = request.openExact(e);

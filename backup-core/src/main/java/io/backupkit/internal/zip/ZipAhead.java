@@ -152,9 +152,8 @@ final class ZipAhead implements AutoCloseable {
         }
         byte[] raw;
         try (in) {
-            int cap = (int) Math.min(Integer.MAX_VALUE - 64, e.size() + SLACK);
-            raw = in.readNBytes(cap + 1);
-            if (raw.length > cap) {
+            raw = readUpTo(in, (int) e.size(), (int) Math.min(Integer.MAX_VALUE - 64, e.size() + SLACK));
+            if (raw == null) {
                 return TOO_BIG; // closed before its end: the writer opens it again and streams it
             }
         }
@@ -180,6 +179,39 @@ final class ZipAhead implements AutoCloseable {
             out = Arrays.copyOf(out, length); // what waits for the writer is the compressed size
         }
         return new Packed(out, length, raw.length, crc.getValue(), true);
+    }
+
+    /**
+     * Reads a file into an array of its listed size, as long as it has not changed size; only a file that shrank or
+     * grew since the walk costs a second array. ({@code readNBytes(int)} gathers 8 KiB pieces and copies them into
+     * the array it returns: every small file's bytes twice.)
+     *
+     * @param in the file's content
+     * @param listed its size as listed
+     * @param cap the most bytes taken, at least {@code listed}
+     * @return the whole content, or {@code null} when there are more than {@code cap} bytes
+     */
+    static byte[] readUpTo(InputStream in, int listed, int cap) throws IOException {
+        byte[] raw = new byte[listed];
+        int n = in.readNBytes(raw, 0, listed);
+        if (n < listed) {
+            return Arrays.copyOf(raw, n);
+        }
+        int next = in.read();
+        if (next < 0) {
+            return raw;
+        }
+        if (listed >= cap) {
+            return null;
+        }
+        byte[] rest = in.readNBytes(cap - listed); // one more than the cap allows when there is that much
+        if (listed + 1 + rest.length > cap) {
+            return null;
+        }
+        byte[] grown = Arrays.copyOf(raw, listed + 1 + rest.length);
+        grown[listed] = (byte) next;
+        System.arraycopy(rest, 0, grown, listed + 1, rest.length);
+        return grown;
     }
 
     private Deflater newDeflater() {
