@@ -1379,21 +1379,23 @@ public final class BackupEngine {
                 return false;
             }
             int slot = fileSlot(entry.path());
-            if (slot < 0) {
-                return false;
-            }
-            IndexEntry before = previousFolder.index().get(entry.path());
+            return slot >= 0 && unchangedAt(slot, previousFolder.index().get(entry.path()));
+        }
+
+        /** @return whether the walked file at {@code slot} is the one {@code before} lists, with its SHA-256 */
+        private boolean unchangedAt(int slot, IndexEntry before) {
             return matches(entries.get(slot), before) && isSha256(before.sha256());
         }
 
         @Override
         public void reused(UnitEntry entry) throws IOException {
             int slot = slot(entry);
-            if (!unchanged(entry)) {
+            // checked again (an archiver's word is not taken), looking the file up once
+            IndexEntry before = previousFolder == null ? null : previousFolder.index().get(entry.path());
+            if (before == null || !unchangedAt(slot, before)) {
                 throw new IOException("'" + entry.path() + "' is not unchanged since the previous snapshot");
             }
             claim(slot, entry);
-            IndexEntry before = previousFolder.index().get(entry.path());
             synchronized (this) {
                 setDigest(slot, before.sha256());
                 sizes[slot] = before.size();

@@ -139,6 +139,49 @@ class MirrorArchiverTest {
     }
 
     @Test
+    void shouldRefuseAnArchiverThatCallsAChangedFileReused() throws Exception {
+        BackupPlan p = plan().build();
+        p.backup();
+        Files.writeString(source.resolve("Plug-in Support/Preferences/com.plexapp.system.xml"), "<changed/>");
+        Archiver liar = new Archiver() {
+            private final MirrorArchiver mirror = new MirrorArchiver();
+
+            @Override
+            public String id() {
+                return "mirror";
+            }
+
+            @Override
+            public String extension() {
+                return "";
+            }
+
+            @Override
+            public Map<String, String> defaultOptions() {
+                return mirror.defaultOptions();
+            }
+
+            @Override
+            public void write(ArchiveWriteRequest request) throws IOException {
+                for (io.backupkit.spi.UnitEntry e : request.entries()) {
+                    if (e.path().endsWith("com.plexapp.system.xml")) {
+                        request.reused(e); // changed since the first snapshot: must not be taken
+                    }
+                }
+                mirror.write(request);
+            }
+
+            @Override
+            public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
+                mirror.read(archive, options, visitor);
+            }
+        };
+
+        assertThatThrownBy(p.toBuilder().archiver(liar).build()::backup).isInstanceOf(BackupException.class)
+                .hasMessageContaining("com.plexapp.system.xml' is not unchanged since the previous snapshot");
+    }
+
+    @Test
     void shouldBringAFailedFolderCopyUpToDateWhenTheUnitIsRetried() throws Exception {
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         Archiver failsOnce = new Archiver() {
