@@ -95,14 +95,9 @@ class MirrorArchiverTest {
         assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
     }
 
-    /** Fails the unit after {@code copies} files, as a crash mid-copy would. */
-    private static final class CrashingMirror implements Archiver {
-        private final MirrorArchiver mirror = new MirrorArchiver();
-        private final int copies;
-
-        CrashingMirror(int copies) {
-            this.copies = copies;
-        }
+    /** The mirror archiver, for test archivers that change how it writes: all else is plain mirror's. */
+    private abstract static class MirrorDelegate implements Archiver {
+        protected final MirrorArchiver mirror = new MirrorArchiver();
 
         @Override
         public String id() {
@@ -121,6 +116,25 @@ class MirrorArchiverTest {
 
         @Override
         public void write(ArchiveWriteRequest request) throws IOException {
+            mirror.write(request);
+        }
+
+        @Override
+        public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
+            mirror.read(archive, options, visitor);
+        }
+    }
+
+    /** Fails the unit after {@code copies} files, as a crash mid-copy would. */
+    private static final class CrashingMirror extends MirrorDelegate {
+        private final int copies;
+
+        CrashingMirror(int copies) {
+            this.copies = copies;
+        }
+
+        @Override
+        public void write(ArchiveWriteRequest request) throws IOException {
             AtomicInteger opened = new AtomicInteger();
             ArchiveWriteRequest.Content real = request.content();
             mirror.write(new ArchiveWriteRequest(request.unit(), request.sourceRoot(), request.archive(),
@@ -131,11 +145,6 @@ class MirrorArchiverTest {
                         return real.open(entry, exact);
                     }));
         }
-
-        @Override
-        public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-            mirror.read(archive, options, visitor);
-        }
     }
 
     @Test
@@ -143,37 +152,15 @@ class MirrorArchiverTest {
         BackupPlan p = plan().build();
         p.backup();
         Files.writeString(source.resolve("Plug-in Support/Preferences/com.plexapp.system.xml"), "<changed/>");
-        Archiver liar = new Archiver() {
-            private final MirrorArchiver mirror = new MirrorArchiver();
-
-            @Override
-            public String id() {
-                return "mirror";
-            }
-
-            @Override
-            public String extension() {
-                return "";
-            }
-
-            @Override
-            public Map<String, String> defaultOptions() {
-                return mirror.defaultOptions();
-            }
-
+        Archiver liar = new MirrorDelegate() {
             @Override
             public void write(ArchiveWriteRequest request) throws IOException {
-                for (io.backupkit.spi.UnitEntry e : request.entries()) {
+                for (UnitEntry e : request.entries()) {
                     if (e.path().endsWith("com.plexapp.system.xml")) {
                         request.reused(e); // changed since the first snapshot: must not be taken
                     }
                 }
                 mirror.write(request);
-            }
-
-            @Override
-            public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-                mirror.read(archive, options, visitor);
             }
         };
 
@@ -184,24 +171,8 @@ class MirrorArchiverTest {
     @Test
     void shouldBringAFailedFolderCopyUpToDateWhenTheUnitIsRetried() throws Exception {
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        Archiver failsOnce = new Archiver() {
+        Archiver failsOnce = new MirrorDelegate() {
             private final CrashingMirror crashing = new CrashingMirror(1);
-            private final MirrorArchiver mirror = new MirrorArchiver();
-
-            @Override
-            public String id() {
-                return "mirror";
-            }
-
-            @Override
-            public String extension() {
-                return "";
-            }
-
-            @Override
-            public Map<String, String> defaultOptions() {
-                return mirror.defaultOptions();
-            }
 
             @Override
             public void write(ArchiveWriteRequest request) throws IOException {
@@ -210,11 +181,6 @@ class MirrorArchiverTest {
                 } else {
                     mirror.write(request);
                 }
-            }
-
-            @Override
-            public void read(Path archive, Map<String, String> options, EntryVisitor visitor) throws IOException {
-                mirror.read(archive, options, visitor);
             }
         };
         BackupPlan p = plan().workers(1).retries(1).retryWait(java.time.Duration.ZERO).archiver(failsOnce).build();
