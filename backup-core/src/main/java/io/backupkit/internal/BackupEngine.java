@@ -88,6 +88,12 @@ public final class BackupEngine {
     /** Units the space estimate found unchanged since {@link #previous}: their indexes are not read twice. */
     private final Map<Unit, Boolean> sameAsPrevious = java.util.Collections.synchronizedMap(
             new java.util.IdentityHashMap<>());
+    /**
+     * Folder units' indexes in {@link #previous}, read by the space estimate and kept for the unit's writer, which
+     * takes its unit's out: a folder unit's index is read, checked and parsed once a run.
+     */
+    private final Map<Unit, Map<String, IndexEntry>> previousFolderIndexes = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
     private volatile Staging staging;
     private String appVersion;
     private long filesTotal;
@@ -365,6 +371,9 @@ public final class BackupEngine {
                 return same ? 0 : unit.bytes();
             }
             Map<String, IndexEntry> listed = prev.index(r);
+            if (prev == previous) {
+                previousFolderIndexes.put(unit, listed);
+            }
             long changed = 0;
             for (UnitEntry e : unit.entries()) {
                 if (e.type() == EntryType.FILE && !matches(e, listed.get(e.path()))) {
@@ -1150,6 +1159,7 @@ public final class BackupEngine {
      *         unchanged files from; {@code null} when there is none
      */
     private PreviousFolder previousFolder(Unit unit, Archiver archiver) {
+        Map<String, IndexEntry> read = previousFolderIndexes.remove(unit);
         if (previous == null || !archiver.extension().isEmpty()) {
             return null;
         }
@@ -1163,7 +1173,7 @@ public final class BackupEngine {
             return null;
         }
         try {
-            return new PreviousFolder(folder, previous.index(r));
+            return new PreviousFolder(folder, read != null ? read : previous.index(r));
         } catch (IOException | RuntimeException e) {
             log.info("Files of unit '{}' are not reused from snapshot {}: {}", UnitNames.display(unit.name()),
                     previous.id(), e.getMessage());

@@ -9,6 +9,7 @@ import io.backupkit.spi.UnitEntry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,6 +28,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Copies a unit as plain files into a folder of the snapshot, keeping source-relative paths, with robocopy
@@ -47,8 +53,18 @@ public final class FolderArchiver implements Archiver {
     /** Option: the wait before each retry, e.g. {@code 10s}, {@code 500ms}, {@code 2m}; plain numbers are seconds. */
     public static final String RETRY_WAIT = "retryWait";
 
+    /** Option: threads that make a fresh copy's entries, 1-{@value #MAX_THREADS} or {@code auto}. */
+    public static final String THREADS = "threads";
+    /** Most threads accepted for {@link #THREADS}. */
+    public static final int MAX_THREADS = 16;
+    /** Name of the threads that help copy a unit, numbered from 1. */
+    public static final String THREAD_NAME = "backupkit-copy";
+
+    /** Entries a copying thread takes at a time. */
+    static final int CHUNK = 256;
     private static final int BUFFER = 128 * 1024;
     private static final int MAX_RETRIES = 1000;
+    private static final AtomicInteger THREADS_MADE = new AtomicInteger();
 
     @Override
     public String id() {
@@ -64,26 +80,70 @@ public final class FolderArchiver implements Archiver {
     public void write(ArchiveWriteRequest request) throws IOException {
         int retries = retries(request.options());
         Duration wait = retryWait(request.options());
+        int threads = threads(request.options());
         Path root = request.archive();
         // a folder made here holds nothing yet: no copy to compare, nothing to purge, and every folder and file is
         // made without asking first whether it exists (each such question that says no costs the JDK exceptions)
         boolean fresh = makeRoot(root);
-        Optional<Path> previous = request.previousArchive();
-        Set<String> wanted = new HashSet<>();
+        Copier copier = new Copier(request, root, fresh, retries, wait);
+        List<UnitEntry> entries = request.entries();
+        if (fresh && threads > 1 && entries.size() > CHUNK) {
+            copier.inParallel(entries, threads);
+            return;
+        }
         Set<String> folders = new HashSet<>();
-        folders.add("");
         byte[] buffer = new byte[BUFFER];
-        for (UnitEntry e : request.entries()) {
+        Set<String> wanted = new HashSet<>();
+        for (UnitEntry e : entries) {
+            if (copier.entry(e, folders, buffer) && !fresh) {
+                addWithParents(wanted, e.path());
+            }
+        }
+        if (!fresh) {
+            removeExtras(root, root, wanted);
+        }
+    }
+
+    /**
+     * Makes a unit's entries in its folder. A fresh folder (nothing left in it by an interrupted run) is filled by
+     * several threads at once, each taking the next {@link #CHUNK} entries: making a folder, a hard link or a small
+     * file is one system call that waits on the file system, and the unit that holds most of a media server's files
+     * would otherwise make its tens of thousands of entries one after the other on one core. Entries come parents
+     * first, but a chunk's first entries may lie in a folder another thread is about to make: each thread makes the
+     * folders it needs itself, and a folder another thread made first counts as made.
+     */
+    private static final class Copier {
+        private final ArchiveWriteRequest request;
+        private final Path root;
+        private final boolean fresh;
+        private final Optional<Path> previous;
+        private final int retries;
+        private final Duration wait;
+
+        Copier(ArchiveWriteRequest request, Path root, boolean fresh, int retries, Duration wait) {
+            this.request = request;
+            this.root = root;
+            this.fresh = fresh;
+            this.previous = request.previousArchive();
+            this.retries = retries;
+            this.wait = wait;
+        }
+
+        /**
+         * Makes one entry.
+         *
+         * @param folders the folders this thread knows to exist, relative to the root
+         * @return {@code false} when the entry was a file that vanished and was left out
+         */
+        boolean entry(UnitEntry e, Set<String> folders, byte[] buffer) throws IOException {
             Path to = root.resolve(e.path());
             switch (e.type()) {
-                case DIRECTORY -> {
-                    folder(root, e.path(), folders);
-                }
+                case DIRECTORY -> folder(root, e.path(), folders);
                 case SYMLINK -> {
                     if (!fresh) {
                         if (Files.isSymbolicLink(to) && Files.readSymbolicLink(to).toString()
                                 .replace(to.getFileSystem().getSeparator(), "/").equals(e.linkTarget())) {
-                            break;
+                            return true;
                         }
                         Fs.deleteTree(to);
                     }
@@ -91,18 +151,64 @@ public final class FolderArchiver implements Archiver {
                     Files.createSymbolicLink(to, to.getFileSystem().getPath(e.linkTarget()));
                 }
                 case FILE -> {
-                    if (!copyFile(request, e, root, to, fresh, folders, previous, retries, wait, buffer)) {
-                        continue; // vanished
-                    }
+                    return copyFile(request, e, root, to, fresh, folders, previous, retries, wait, buffer);
                 }
                 default -> throw new IOException("cannot copy '" + e.path() + "' of type " + e.type());
             }
-            if (!fresh) {
-                addWithParents(wanted, e.path());
-            }
+            return true;
         }
-        if (!fresh) {
-            removeExtras(root, root, wanted);
+
+        /**
+         * Makes the entries on {@code threads} threads, the calling one among them; the first failure stops the
+         * others at their next entry and is thrown once all have stopped.
+         */
+        void inParallel(List<UnitEntry> entries, int threads) throws IOException {
+            AtomicInteger next = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Runnable work = () -> {
+                Set<String> folders = new HashSet<>();
+                byte[] buffer = new byte[BUFFER];
+                try {
+                    for (int from; failure.get() == null && !Thread.currentThread().isInterrupted()
+                            && (from = next.getAndAdd(CHUNK)) < entries.size(); ) {
+                        for (int i = from; i < Math.min(entries.size(), from + CHUNK) && failure.get() == null; i++) {
+                            entry(entries.get(i), folders, buffer);
+                        }
+                    }
+                } catch (IOException | RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                }
+            };
+            int helpers = Math.min(threads, (entries.size() + CHUNK - 1) / CHUNK) - 1;
+            ExecutorService pool = Executors.newFixedThreadPool(helpers, r -> {
+                Thread t = new Thread(r, THREAD_NAME + "-" + THREADS_MADE.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<?>> helping = new ArrayList<>();
+                for (int i = 0; i < helpers; i++) {
+                    helping.add(pool.submit(work));
+                }
+                work.run();
+                for (Future<?> f : helping) {
+                    Pools.result(f, "the copy of unit '" + request.unit() + "'");
+                }
+            } finally {
+                pool.shutdownNow();
+                Pools.awaitEnd(pool, () -> { });
+            }
+            if (Thread.currentThread().isInterrupted() && failure.get() == null) {
+                throw new InterruptedIOException("interrupted while copying unit '" + request.unit() + "'");
+            }
+            Throwable t = failure.get();
+            if (t instanceof IOException io) {
+                throw io;
+            } else if (t instanceof RuntimeException re) {
+                throw re;
+            } else if (t instanceof Error err) {
+                throw err;
+            }
         }
     }
 
@@ -125,10 +231,21 @@ public final class FolderArchiver implements Archiver {
      * it in {@code folders}, the folders known to exist. Entries come parents first, so its parent is usually known.
      */
     private static void folder(Path root, String path, Set<String> folders) throws IOException {
-        if (folders.contains(path)) {
+        if (path.isEmpty() || folders.contains(path)) {
             return;
         }
         Path to = root.resolve(path);
+        try {
+            makeFolder(to);
+        } catch (NoSuchFileException noParent) {
+            parent(root, path, folders);
+            makeFolder(to);
+        }
+        folders.add(path);
+    }
+
+    /** Makes a folder; one already there (made by another thread, or left by an earlier run) is kept. */
+    private static void makeFolder(Path to) throws IOException {
         try {
             Files.createDirectory(to);
         } catch (FileAlreadyExistsException exists) {
@@ -136,11 +253,7 @@ public final class FolderArchiver implements Archiver {
                 Fs.deleteTree(to);
                 Files.createDirectory(to);
             }
-        } catch (NoSuchFileException noParent) {
-            parent(root, path, folders);
-            Files.createDirectory(to);
         }
-        folders.add(path);
     }
 
     /** Makes the parent folder of {@code path} unless it is known to exist. */
@@ -265,6 +378,11 @@ public final class FolderArchiver implements Archiver {
         } catch (IOException e) {
             problems.add(e.getMessage());
         }
+        try {
+            threads(options);
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
         return problems;
     }
 
@@ -280,6 +398,31 @@ public final class FolderArchiver implements Archiver {
         }
         throw new IOException("option '" + RETRIES + "' must be a whole number from 0 to " + MAX_RETRIES + ", was '"
                 + value + "'");
+    }
+
+    /**
+     * @return the {@link #THREADS} option; {@code auto} (the default) is {@link #autoThreads()}
+     */
+    static int threads(Map<String, String> options) throws IOException {
+        String value = options.getOrDefault(THREADS, "auto").strip();
+        if (value.equalsIgnoreCase("auto")) {
+            return autoThreads();
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_THREADS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException("option '" + THREADS + "' must be 'auto' or a whole number from 1 to " + MAX_THREADS
+                + ", was '" + value + "'");
+    }
+
+    /** @return the threads {@code auto} stands for: one a core, at most 4 */
+    static int autoThreads() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
     static Duration retryWait(Map<String, String> options) throws IOException {

@@ -46,7 +46,14 @@ final class IndexLineReader implements Closeable {
      * @throws IOException if it cannot be opened
      */
     IndexLineReader(Path index) throws IOException {
-        this.in = Files.newInputStream(index, LinkOption.NOFOLLOW_LINKS);
+        this(Files.newInputStream(index, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * @param in an index's bytes, from its first; closed with this reader
+     */
+    IndexLineReader(InputStream in) {
+        this.in = in;
     }
 
     /**

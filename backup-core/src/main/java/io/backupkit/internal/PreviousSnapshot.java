@@ -3,11 +3,13 @@ package io.backupkit.internal;
 import io.backupkit.Snapshot;
 import io.backupkit.spi.UnitEntry;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,19 +147,29 @@ final class PreviousSnapshot {
      */
     Map<String, IndexEntry> index(Manifest.UnitRecord unit) throws IOException {
         Path index = indexFile(unit);
-        String sha = Hashing.sha256(index);
-        if (!sha.equals(unit.indexSha256())) {
+        // hashed as it is parsed: the file is read once; nothing parsed is used unless the hash matches
+        MessageDigest md = Hashing.sha256();
+        Map<String, IndexEntry> entries = new HashMap<>();
+        IOException unparsable = null;
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(index, LinkOption.NOFOLLOW_LINKS), md);
+             IndexLineReader r = new IndexLineReader(in)) {
+            try {
+                while (r.next()) {
+                    if (!r.blank()) {
+                        IndexEntry e = r.entry();
+                        entries.put(e.path(), e);
+                    }
+                }
+            } catch (IOException e) {
+                unparsable = new IOException("index " + index + " line " + r.lineNo() + ": " + e.getMessage(), e);
+                in.transferTo(OutputStream.nullOutputStream()); // hashed to its end: damage is named as such
+            }
+        }
+        if (!Hashing.hex(md.digest()).equals(unit.indexSha256())) {
             throw new IOException("index " + index + " does not match its SHA-256 in the manifest");
         }
-        Map<String, IndexEntry> entries = new HashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    IndexEntry e = IndexLines.read(line);
-                    entries.put(e.path(), e);
-                }
-            }
+        if (unparsable != null) {
+            throw unparsable;
         }
         return entries;
     }

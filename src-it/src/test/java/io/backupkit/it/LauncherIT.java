@@ -51,10 +51,14 @@ class LauncherIT {
         assertThat(flag(defaults.stdout(), "UseSerialGC")).isEqualTo("true");
         assertThat(flag(defaults.stdout(), "InitialHeapSize")).isEqualTo(String.valueOf(64L << 20));
         assertThat(Double.parseDouble(flag(defaults.stdout(), "CompileThresholdScaling"))).isEqualTo(3.0);
+        assertThat(flag(defaults.stdout(), "Tier4InvocationThreshold")).isEqualTo("50000");
+        assertThat(flag(defaults.stdout(), "Tier4MinInvocationThreshold")).isEqualTo("6000");
+        assertThat(flag(defaults.stdout(), "Tier4CompileThreshold")).isEqualTo("150000");
+        assertThat(flag(defaults.stdout(), "Tier4BackEdgeThreshold")).isEqualTo("400000");
         assertThat(defaults.stdout()).contains("backupkit ");
 
         Result mine = run(Map.of("BACKUPKIT_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:+UseG1GC -Xms32m -Xmx512m"
-                        + " -XX:CompileThresholdScaling=1"),
+                        + " -XX:CompileThresholdScaling=1 -XX:Tier4InvocationThreshold=5000"),
                 launcher().toString(), "--version");
         assertThat(mine.exit()).as(mine.describe()).isZero();
         assertThat(flag(mine.stdout(), "UseG1GC")).isEqualTo("true");
@@ -62,6 +66,7 @@ class LauncherIT {
         assertThat(flag(mine.stdout(), "InitialHeapSize")).isEqualTo(String.valueOf(32L << 20));
         assertThat(flag(mine.stdout(), "MaxHeapSize")).isEqualTo(String.valueOf(512L << 20));
         assertThat(Double.parseDouble(flag(mine.stdout(), "CompileThresholdScaling"))).isEqualTo(1.0);
+        assertThat(flag(mine.stdout(), "Tier4InvocationThreshold")).isEqualTo("5000");
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.Set;
  * changed is copied, what no longer exists is removed); unchanged files are hard-linked from the previous mirror
  * snapshot when it is on the same file system, so keeping N snapshots costs only the changed bytes; a failed copy
  * is retried {@code retries} times after {@code retryWait} (defaults 5 and 10 s, as robocopy is used by
- * PlexBackup). Restores, verifies and resumes like any other archiver: every file's SHA-256 is in the index.
+ * PlexBackup). A new copy is made by {@code threads} threads at once ({@code auto}, the default, is one a core, at
+ * most 4; 1-16). Restores, verifies and resumes like any other archiver: every file's SHA-256 is in the index.
  *
  * <pre>{@code
  * BackupPlan.builder().source(src).destination(nas).archiver("mirror")
@@ -29,6 +30,9 @@ public final class MirrorArchiver implements Archiver {
     public static final String DEFAULT_RETRIES = "5";
     /** Default wait before a retry. */
     public static final String DEFAULT_RETRY_WAIT = "10s";
+
+    /** Default threads that make a unit's copy: {@code auto}, one a core, at most 4. */
+    public static final String DEFAULT_THREADS = "auto";
 
     private final FolderArchiver copier = new FolderArchiver();
 
@@ -48,10 +52,11 @@ public final class MirrorArchiver implements Archiver {
 
     @Override
     public Map<String, String> defaultOptions() {
-        return Map.of(FolderArchiver.RETRIES, DEFAULT_RETRIES, FolderArchiver.RETRY_WAIT, DEFAULT_RETRY_WAIT);
+        return Map.of(FolderArchiver.RETRIES, DEFAULT_RETRIES, FolderArchiver.RETRY_WAIT, DEFAULT_RETRY_WAIT,
+                FolderArchiver.THREADS, DEFAULT_THREADS);
     }
 
-    /** Retries change how a copy is made, never what is copied: earlier mirrors are linked whatever they were. */
+    /** Retries and threads change how a copy is made, never what is copied: earlier mirrors are linked whatever. */
     @Override
     public Set<String> contentOptions() {
         return Set.of();

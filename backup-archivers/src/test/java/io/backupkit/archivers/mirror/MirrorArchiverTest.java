@@ -47,7 +47,8 @@ class MirrorArchiverTest {
         MirrorArchiver m = new MirrorArchiver();
         assertThat(m.id()).isEqualTo("mirror");
         assertThat(m.extension()).isEmpty();
-        assertThat(m.defaultOptions()).containsEntry("retries", "5").containsEntry("retryWait", "10s");
+        assertThat(m.defaultOptions()).containsEntry("retries", "5").containsEntry("retryWait", "10s")
+                .containsEntry("threads", "auto");
         assertThat(m.contentOptions()).isEmpty();
     }
 
@@ -93,6 +94,29 @@ class MirrorArchiverTest {
         assertThat(p.verify(first.snapshotId()).ok()).isTrue();
         p.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
         assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
+    void shouldCopyInsteadOfLinkingWhenThePreviousIndexIsDamaged() throws Exception {
+        BackupPlan p = plan().build();
+        BackupResult first = p.backup();
+        Path index = dest.resolve(first.snapshotId()).resolve("index/Plug-in Support.jsonl");
+        String text = Files.readString(index);
+        Files.writeString(index, text.replaceFirst("\\{", "{ ")); // still valid JSON, no longer the indexed bytes
+
+        BackupResult second = p.backup();
+
+        Path db = Path.of("units/Plug-in Support/Plug-in Support/Databases/com.plexapp.plugins.library.db");
+        assertThat(Files.isSameFile(dest.resolve(first.snapshotId()).resolve(db),
+                dest.resolve(second.snapshotId()).resolve(db))).isFalse();
+        assertThat(dest.resolve(second.snapshotId()).resolve("backup.log")).content()
+                .contains("Files of unit 'Plug-in Support' are not reused from snapshot " + first.snapshotId())
+                .contains("does not match its SHA-256 in the manifest");
+        assertThat(p.verify(second.snapshotId()).ok()).isTrue();
+        Path xml = Path.of("units/Plug-in Support/Plug-in Support/Preferences/com.plexapp.system.xml");
+        Path other = Path.of("units/Logs");
+        assertThat(Files.exists(dest.resolve(second.snapshotId()).resolve(xml))).isTrue();
+        assertThat(Files.exists(dest.resolve(second.snapshotId()).resolve(other))).isTrue();
     }
 
     /** The mirror archiver, for test archivers that change how it writes: all else is plain mirror's. */
@@ -320,6 +344,154 @@ class MirrorArchiverTest {
         assertThatThrownBy(() -> new MirrorArchiver().write(new ArchiveWriteRequest("", tmp, tmp.resolve("u"),
                 List.of(file), Map.of("retryWait", "soon"), (e, x) -> InputStream.nullInputStream())))
                 .isInstanceOf(IOException.class).hasMessageContaining("'retryWait'").hasMessageContaining("soon");
+    }
+
+    /** A unit of many entries: deep folders, empty ones, links, files, more than one thread's share of them. */
+    private static Path manyEntries(Path root) throws IOException {
+        for (int a = 0; a < 12; a++) {
+            for (int b = 0; b < 25; b++) {
+                Path bundle = Files.createDirectories(root.resolve("Metadata/Movies/" + a + "/" + b
+                        + "0123456789abcdef.bundle/Contents/_combined"));
+                Files.writeString(bundle.resolve("Info.xml"), "<info a='" + a + "' b='" + b + "'/>");
+                Files.writeString(bundle.resolve("poster"), "poster " + a + "-" + b);
+                Files.createDirectories(bundle.resolve("Empty"));
+                if (b % 5 == 0) {
+                    Files.createSymbolicLink(bundle.resolve("current"), Path.of("Info.xml"));
+                }
+            }
+        }
+        return root;
+    }
+
+    @Test
+    void shouldCopyAUnitOfManyEntriesOnSeveralThreadsAsOneThreadCopiesIt() throws Exception {
+        source = manyEntries(tmp.resolve("source"));
+        // each copying thread waits in its first open until a second thread has opened a file too: the copy ends
+        // only if the unit is copied on more than one thread at once
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch two = new java.util.concurrent.CountDownLatch(1);
+        Archiver watched = new MirrorDelegate() {
+            @Override
+            public void write(ArchiveWriteRequest request) throws IOException {
+                ArchiveWriteRequest.Content real = request.content();
+                mirror.write(new ArchiveWriteRequest(request.unit(), request.sourceRoot(), request.archive(),
+                        request.entries(), request.options(), new ArchiveWriteRequest.Content() {
+                            @Override
+                            public InputStream open(UnitEntry entry, boolean exact) throws IOException {
+                                if (threads.add(Thread.currentThread().getName()) && threads.size() < 2) {
+                                    try {
+                                        two.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        throw new java.io.InterruptedIOException();
+                                    }
+                                }
+                                if (threads.size() >= 2) {
+                                    two.countDown();
+                                }
+                                return real.open(entry, exact);
+                            }
+
+                            @Override
+                            public java.util.Optional<Path> previousArchive() {
+                                return real.previousArchive();
+                            }
+
+                            @Override
+                            public boolean unchanged(UnitEntry entry) {
+                                return real.unchanged(entry);
+                            }
+
+                            @Override
+                            public void reused(UnitEntry entry) throws IOException {
+                                real.reused(entry);
+                            }
+
+                            @Override
+                            public void kept(UnitEntry entry, Path copy) throws IOException {
+                                real.kept(entry, copy);
+                            }
+                        }));
+            }
+        };
+        BackupPlan parallel = BackupPlan.builder().source(source).destination(tmp.resolve("four")).archiver(watched)
+                .archiverOption("threads", "4").build();
+        BackupPlan serial = BackupPlan.builder().source(source).destination(tmp.resolve("one")).archiver("mirror")
+                .archiverOption("threads", "1").build();
+
+        BackupResult four = parallel.backup();
+        BackupResult one = serial.backup();
+
+        assertThat(threads).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(four.files()).isEqualTo(600);
+        Path fourUnit = tmp.resolve("four").resolve(four.snapshotId()).resolve("units/Metadata");
+        Path oneUnit = tmp.resolve("one").resolve(one.snapshotId()).resolve("units/Metadata");
+        assertThat(withoutFolderTimes(TestTrees.describe(fourUnit)))
+                .isEqualTo(withoutFolderTimes(TestTrees.describe(oneUnit)));
+        assertThat(Files.readAllLines(tmp.resolve("four").resolve(four.snapshotId()).resolve("index/Metadata.jsonl")))
+                .isEqualTo(Files.readAllLines(tmp.resolve("one").resolve(one.snapshotId())
+                        .resolve("index/Metadata.jsonl")));
+        assertThat(parallel.verify(four.snapshotId()).ok()).isTrue();
+
+        // the second snapshot links every file from the first, on several threads as well
+        BackupResult second = parallel.backup();
+        assertThat(second.unitsReused()).isEqualTo(second.units());
+        Path info = Path.of("units/Metadata/Metadata/Movies/11/240123456789abcdef.bundle/Contents/_combined/Info.xml");
+        assertThat(Files.isSameFile(tmp.resolve("four").resolve(four.snapshotId()).resolve(info),
+                tmp.resolve("four").resolve(second.snapshotId()).resolve(info))).isTrue();
+        parallel.restore(RestoreRequest.latest().target(tmp.resolve("restored")));
+        assertThat(TestTrees.describe(tmp.resolve("restored"))).isEqualTo(TestTrees.describe(source));
+    }
+
+    @Test
+    void shouldStopEveryCopyingThreadAtTheFirstFailureAndNameTheFile() throws Exception {
+        source = manyEntries(tmp.resolve("source"));
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger afterFailure = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        Archiver breaking = new MirrorDelegate() {
+            @Override
+            public void write(ArchiveWriteRequest request) throws IOException {
+                ArchiveWriteRequest.Content real = request.content();
+                mirror.write(new ArchiveWriteRequest(request.unit(), request.sourceRoot(), request.archive(),
+                        request.entries(), Map.of("retries", "0", "retryWait", "0s", "threads", "4"),
+                        (entry, exact) -> {
+                            if (failed.get()) {
+                                afterFailure.incrementAndGet();
+                            }
+                            if (entry.path().endsWith("0/30123456789abcdef.bundle/Contents/_combined/poster")) {
+                                failed.set(true);
+                                throw new IOException("disk unplugged");
+                            }
+                            opened.incrementAndGet();
+                            return real.open(entry, exact);
+                        }));
+            }
+        };
+        BackupPlan p = BackupPlan.builder().source(source).destination(tmp.resolve("dest")).archiver(breaking)
+                .retries(0).build();
+
+        assertThatThrownBy(p::backup).isInstanceOf(BackupException.class)
+                .hasMessageContaining("0/30123456789abcdef.bundle/Contents/_combined/poster")
+                .hasMessageContaining("disk unplugged");
+
+        // the others stopped within a few entries: the failing file is among the first, and no thread took more
+        assertThat(afterFailure.get()).isLessThan(50);
+        assertThat(opened.get()).isLessThan(300);
+        assertThat(BackupPlan.builder().destination(tmp.resolve("dest")).build().snapshots())
+                .noneMatch(io.backupkit.Snapshot::complete);
+    }
+
+    @Test
+    void shouldRejectABadThreadsOptionNamingIt() throws Exception {
+        BackupPlan p = plan().build();
+        for (String bad : List.of("0", "17", "many")) {
+            assertThatThrownBy(() -> p.toBuilder().archiverOption("threads", bad).build())
+                    .isInstanceOf(io.backupkit.InvalidPlanException.class)
+                    .hasMessageContaining("option 'threads' must be 'auto' or a whole number from 1 to 16, was '"
+                            + bad + "'");
+        }
+        assertThat(p.toBuilder().archiverOption("threads", "auto").build().archiverOptions())
+                .containsEntry("threads", "auto");
     }
 
     /** A copy's folders carry the time they were made; files and links are compared whole. */
