@@ -47,14 +47,20 @@ class ExtractSinkTest {
             sink.directory(folder("kept"));
             sink.directory(folder("kept/inner"));
             sink.directory(folder("new/deeper"));
-            for (String taken : new String[] {"a-file", "a-link"}) {
-                java.nio.file.FileAlreadyExistsException e = catchThrowableOfType(
-                        java.nio.file.FileAlreadyExistsException.class, () -> sink.directory(folder(taken)));
-                assertThat(e).as(taken).isNotNull();
-                assertThat(e.getFile()).isEqualTo(tmp.resolve(taken).toString());
-                assertThat(e.getReason()).isEqualTo("a file of the snapshot is already there");
-            }
             sink.finish();
+        }
+        for (String taken : new String[] {"a-file", "a-link"}) {
+            // folders are made by the writers: the refusal comes at the next entry or at the end, naming the folder
+            try (RestoreEngine.ExtractSink sink = new RestoreEngine.ExtractSink(tmp)) {
+                sink.directory(folder(taken));
+                BackupException e = catchThrowableOfType(BackupException.class, sink::finish);
+                assertThat(e).as(taken).isNotNull();
+                assertThat(e.getMessage()).startsWith("Cannot write '" + taken + "': ");
+                java.nio.file.FileAlreadyExistsException cause = (java.nio.file.FileAlreadyExistsException)
+                        RestoreEngine.ExtractSink.writeFailure(e);
+                assertThat(cause.getFile()).isEqualTo(tmp.resolve(taken).toString());
+                assertThat(cause.getReason()).isEqualTo("a file of the snapshot is already there");
+            }
         }
         assertThat(tmp.resolve("new/deeper")).isDirectory();
         assertThat(Files.getLastModifiedTime(tmp.resolve("new/deeper"))).isEqualTo(FileTime.from(Instant.parse(TIME)));
@@ -116,6 +122,47 @@ class ExtractSinkTest {
         assertThat(Files.size(tmp.resolve("small"))).isEqualTo(3);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("big"))))
                 .isEqualTo("rw-------");
+    }
+
+    @Test
+    void shouldMakeEveryFolderOnTheWritersWhateverOrderTheyRunIn() throws Exception {
+        Map<String, byte[]> written = new HashMap<>();
+        byte[] big = new byte[30_000];
+        new Random(9).nextBytes(big);
+        try (RestoreEngine.ExtractSink sink = new RestoreEngine.ExtractSink(tmp, 10_000, 200_000, 4)) {
+            for (int a = 0; a < 40; a++) {
+                sink.directory(new IndexEntry("m/" + a, EntryType.DIRECTORY, 0, TIME, 0750, null, null));
+                for (int b = 0; b < 10; b++) {
+                    String dir = "m/" + a + "/" + b + ".bundle/Contents";
+                    sink.directory(new IndexEntry("m/" + a + "/" + b + ".bundle", EntryType.DIRECTORY, 0, TIME, 0755,
+                            null, null));
+                    sink.directory(folder(dir));
+                    sink.directory(folder(dir + "/Empty"));
+                    byte[] content = ("info " + a + "/" + b).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    sink.file(file(dir + "/Info.xml", content.length, 0644), new ByteArrayInputStream(content));
+                    written.put(dir + "/Info.xml", content);
+                }
+                // a big file, written on the reading thread, right after its folder was handed to a writer
+                sink.directory(folder("m/" + a + "/big"));
+                sink.file(file("m/" + a + "/big/index.bif", big.length, 0644), new ByteArrayInputStream(big));
+                written.put("m/" + a + "/big/index.bif", big);
+                // and a file whose folders no entry names, as an archive of another tool may hold
+                sink.file(file("loose/" + a + "/deep/x", 1, 0644), new ByteArrayInputStream(new byte[] {(byte) a}));
+                written.put("loose/" + a + "/deep/x", new byte[] {(byte) a});
+            }
+            sink.finish();
+        }
+        for (Map.Entry<String, byte[]> w : written.entrySet()) {
+            assertThat(Files.readAllBytes(tmp.resolve(w.getKey()))).as(w.getKey()).isEqualTo(w.getValue());
+        }
+        for (int a = 0; a < 40; a++) {
+            Path top = tmp.resolve("m/" + a);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(top))).isEqualTo("rwxr-x---");
+            assertThat(Files.getLastModifiedTime(top)).isEqualTo(FileTime.from(Instant.parse(TIME)));
+            assertThat(tmp.resolve("m/" + a + "/9.bundle/Contents/Empty")).isEmptyDirectory();
+            assertThat(Files.getLastModifiedTime(tmp.resolve("m/" + a + "/3.bundle/Contents")))
+                    .isEqualTo(FileTime.from(Instant.parse(TIME)));
+        }
     }
 
     @Test
