@@ -51,10 +51,11 @@ class LauncherIT {
         assertThat(flag(defaults.stdout(), "UseSerialGC")).isEqualTo("true");
         assertThat(flag(defaults.stdout(), "InitialHeapSize")).isEqualTo(String.valueOf(64L << 20));
         assertThat(Double.parseDouble(flag(defaults.stdout(), "CompileThresholdScaling"))).isEqualTo(3.0);
-        assertThat(flag(defaults.stdout(), "Tier4InvocationThreshold")).isEqualTo("50000");
-        assertThat(flag(defaults.stdout(), "Tier4MinInvocationThreshold")).isEqualTo("6000");
-        assertThat(flag(defaults.stdout(), "Tier4CompileThreshold")).isEqualTo("150000");
-        assertThat(flag(defaults.stdout(), "Tier4BackEdgeThreshold")).isEqualTo("400000");
+        // the JVM reports the tier-4 thresholds scaled: ten times its defaults, times the scaling's 3
+        assertThat(flag(defaults.stdout(), "Tier4InvocationThreshold")).isEqualTo("150000");
+        assertThat(flag(defaults.stdout(), "Tier4MinInvocationThreshold")).isEqualTo("18000");
+        assertThat(flag(defaults.stdout(), "Tier4CompileThreshold")).isEqualTo("450000");
+        assertThat(flag(defaults.stdout(), "Tier4BackEdgeThreshold")).isEqualTo("1200000");
         assertThat(defaults.stdout()).contains("backupkit ");
 
         Result mine = run(Map.of("BACKUPKIT_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:+UseG1GC -Xms32m -Xmx512m"
