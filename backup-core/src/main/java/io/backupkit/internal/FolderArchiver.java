@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code /MIR} semantics: a folder left by an interrupted run is brought up to date (copies whose size and
  * modification time match are kept, the rest copied again, what no longer exists removed); unchanged files are
  * hard-linked from the previous snapshot's copy when the engine offers one; a failed copy is retried. Used for
- * special folders (PlexBackup's long-path folders) and by the {@code mirror} archiver. Modes come back on restore
- * from the index; copies carry the source's modification time so the folder can be browsed.
+ * special folders (PlexBackup's long-path folders) and by the {@code mirror} archiver. A fresh copy is made by
+ * {@link #THREADS} threads at once, each taking the next {@link #CHUNK} entries. Modes come back on restore from the
+ * index; copies carry the source's modification time so the folder can be browsed.
  *
  * <pre>{@code
  * new FolderArchiver().write(request);   // request.archive() is the folder to fill
