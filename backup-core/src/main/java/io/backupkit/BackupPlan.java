@@ -1364,7 +1364,8 @@ public final class BackupPlan {
                     if (!defaults.containsKey(key)) {
                         known = false;
                         problems.add("archiver '" + resolved.id() + "' has no option '" + key + "'; it has "
-                                + (defaults.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(defaults.keySet()))));
+                                + (defaults.isEmpty() ? "none"
+                                : String.join(", ", new java.util.TreeSet<>(defaults.keySet()))));
                     }
                 }
                 if (known) {

@@ -796,14 +796,7 @@ public final class BackupEngine {
             pool.shutdownNow();
             awaitWorkers(pool);
         }
-        Throwable t = failure.get();
-        if (t instanceof IOException io) {
-            throw io;
-        } else if (t instanceof RuntimeException re) {
-            throw re;
-        } else if (t instanceof Error err) {
-            throw err;
-        }
+        Pools.rethrow(failure.get());
         return List.of(records);
     }
 

@@ -202,14 +202,7 @@ public final class FolderArchiver implements Archiver {
             if (Thread.currentThread().isInterrupted() && failure.get() == null) {
                 throw new InterruptedIOException("interrupted while copying unit '" + request.unit() + "'");
             }
-            Throwable t = failure.get();
-            if (t instanceof IOException io) {
-                throw io;
-            } else if (t instanceof RuntimeException re) {
-                throw re;
-            } else if (t instanceof Error err) {
-                throw err;
-            }
+            Pools.rethrow(failure.get());
         }
     }
 

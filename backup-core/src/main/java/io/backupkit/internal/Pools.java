@@ -38,18 +38,32 @@ public final class Pools {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for " + what);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause.toString(), cause);
+            rethrow(e.getCause());
+            throw new IOException("a task failed without a cause", e);
         }
+    }
+
+    /**
+     * Throws what a task failed with, as it was thrown: an {@link IOException}, a {@link RuntimeException} or an
+     * {@link Error} as it is, anything else wrapped in an {@code IOException}; nothing when there was no failure.
+     *
+     * @param failure the first failure of a pool's tasks, or {@code null}
+     * @throws IOException when {@code failure} is one, or wraps it
+     */
+    public static void rethrow(Throwable failure) throws IOException {
+        if (failure == null) {
+            return;
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        throw new IOException(failure.toString(), failure);
     }
 
     /**

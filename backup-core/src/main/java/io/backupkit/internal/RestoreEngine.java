@@ -1162,9 +1162,9 @@ public final class RestoreEngine {
      * Writes entries into the staging folder. Folders are made by the writer threads, as files are: a folder entry is
      * a task like a file, and a writer that finds a file's folder missing (another writer has not made it yet) makes
      * it, with the folders above it. Made on the reading thread, the 24,700 folders of the {@code small} benchmark
-     * tree were a fifth of that thread's profile samples in its restore. A file of at most {@link #SMALL_FILE} bytes is read whole on the reading thread (which hashes it) and
-     * written by a small pool of writer threads, so reading and writing overlap; a bigger one is written as it is
-     * read, on the reading thread. The content of files handed to the pool and not yet written is kept under
+     * tree were a fifth of that thread's profile samples in its restore. A file of at most {@link #SMALL_FILE} bytes
+     * is read whole on the reading thread (which hashes it) and written by a small pool of writer threads, so reading
+     * and writing overlap; a bigger one is written as it is read, on the reading thread. The content of files handed to the pool and not yet written is kept under
      * {@link #IN_FLIGHT} bytes: the reading thread waits for the writers beyond that. A writer's failure is thrown on
      * the reading thread, at its next file or at {@link #finish()}, as the {@code Cannot write '<path>'} failure
      * the reading thread would have given. Links and folder metadata are applied last, once every file is written.
